@@ -1,0 +1,34 @@
+# micropay: the front door. `make help` lists the targets.
+
+MVN      ?= mvn
+MVNFLAGS ?= -B -ntp -Dstyle.color=never
+SSL_DIR  ?= ssl
+PKI      := bin/pki
+
+.DEFAULT_GOAL := help
+.PHONY: help build test certs demo clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+build: ## compile and package every program (bin/pki, bin/payment-server, bin/payment-peer)
+	$(MVN) $(MVNFLAGS) -q -DskipTests package
+
+test: ## run every test (unit, integration over loopback TLS, openssl interop)
+	$(MVN) $(MVNFLAGS) verify
+
+certs: build ## make a CA, a server certificate and demo peers alice and bob in ssl/ (keeps an existing CA)
+	@if [ -f $(SSL_DIR)/ca.crt ]; then echo "keeping the existing CA in $(SSL_DIR)/"; \
+	  else $(PKI) init --dir $(SSL_DIR); fi
+	@if [ -f $(SSL_DIR)/server.crt ]; then echo "keeping $(SSL_DIR)/server.crt"; \
+	  else $(PKI) issue server --dir $(SSL_DIR); fi
+	@for name in alice bob; do \
+	  if [ -f $(SSL_DIR)/peers/$$name.crt ]; then echo "keeping $(SSL_DIR)/peers/$$name.crt"; \
+	  else $(PKI) issue peer $$name --dir $(SSL_DIR) || exit 1; fi; \
+	done
+
+demo: ## build, certificates, server, two peers, a payment, balances shown
+	@echo "make demo: not yet - the peer does not exist yet (see issue 4)." >&2; exit 1
+
+clean: ## remove build output (keeps ssl/ and data/)
+	$(MVN) $(MVNFLAGS) -q clean
