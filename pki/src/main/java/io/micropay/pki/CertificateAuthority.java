@@ -1,0 +1,320 @@
+package io.micropay.pki;
+
+import io.micropay.pki.tls.CrlSource;
+import io.micropay.pki.x509.CaIndex;
+import io.micropay.pki.x509.CaLock;
+import io.micropay.pki.x509.CertificateChecker;
+import io.micropay.pki.x509.CertificateRejectedException;
+import io.micropay.pki.x509.CertificateSigner;
+import io.micropay.pki.x509.CertificateSigner.RevokedSerial;
+import io.micropay.pki.x509.CsrPolicy;
+import io.micropay.pki.x509.Pem;
+import io.micropay.pki.x509.Subjects;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/**
+ * A certificate authority kept in a folder ({@link PkiLayout}): it issues server and peer
+ * certificates, signs peers' requests, revokes, and publishes the CRL. Every change to the index,
+ * the issued copies and the CRL happens under the folder's lock. Use {@link CaInitializer} to make
+ * a new CA and {@link #open} to work with an existing one.
+ */
+public final class CertificateAuthority {
+  /** Leaf validity when none is given, in days. */
+  public static final int DEFAULT_LEAF_DAYS = 365;
+  /** How long a CRL stays fresh when none is given, in days. */
+  public static final int DEFAULT_CRL_DAYS = 30;
+
+  private final PkiLayout layout;
+  private final X509Certificate caCertificate;
+  private final Passphrase caPassphrase;
+  private final Clock clock;
+  private final SecureRandom random;
+
+  private CertificateAuthority(PkiLayout layout, X509Certificate caCertificate,
+      Passphrase caPassphrase, Clock clock, SecureRandom random) {
+    this.layout = layout;
+    this.caCertificate = caCertificate;
+    this.caPassphrase = caPassphrase;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  /**
+   * The CA in {@code layout}. The CA key is read only when something is signed, so listing and
+   * verifying never need its passphrase.
+   */
+  public static CertificateAuthority open(PkiLayout layout, Passphrase caPassphrase,
+      Clock clock) {
+    if (!Files.exists(layout.caCertificate())) {
+      throw new PkiException("there is no CA in " + layout.directory() + " (no "
+          + layout.caCertificate().getFileName() + "); make one with 'pki init --dir "
+          + layout.directory() + "'");
+    }
+    return new CertificateAuthority(layout, Pem.readCertificate(layout.caCertificate()),
+        caPassphrase, clock, new SecureRandom());
+  }
+
+  /** The CA's own certificate. */
+  public X509Certificate caCertificate() {
+    return caCertificate;
+  }
+
+  /** The folder this CA lives in. */
+  public PkiLayout layout() {
+    return layout;
+  }
+
+  /** What to do when the name already has a valid certificate. */
+  public enum ExistingCertificate {
+    /** Refuse, naming the certificate that is in the way. */
+    REFUSE,
+    /** Issue the new one and revoke the old one as superseded. */
+    RENEW
+  }
+
+  /**
+   * What to certify.
+   *
+   * @param role server or peer
+   * @param commonName the CN: the account name of a peer, the host name of the server
+   * @param subjectAltNames for a server, the names clients dial (at least one)
+   * @param validity when the certificate is valid
+   * @param existing what to do when the name already has a valid certificate
+   */
+  public record LeafRequest(Role role, String commonName, List<GeneralName> subjectAltNames,
+      Validity validity, ExistingCertificate existing) {
+    public LeafRequest {
+      subjectAltNames = List.copyOf(subjectAltNames);
+      if (role == Role.PEER) {
+        PeerNames.requireValid(commonName);
+      }
+    }
+  }
+
+  /**
+   * The result of issuing.
+   *
+   * @param certificate the new certificate
+   * @param entry its index entry
+   * @param replaced the certificate it superseded, if any (now revoked)
+   * @param ignoredExtensions extensions a CSR asked for that the CA did not copy
+   */
+  public record Issued(X509Certificate certificate, IssuedCertificate entry,
+      Optional<IssuedCertificate> replaced, List<String> ignoredExtensions) {
+  }
+
+  /**
+   * Makes a key pair and a certificate for it: the one-step path for demos and for the server.
+   * Writes the key (mode 0600, encrypted when {@code keyPassphrase} is present) to
+   * {@code keyFile} and the certificate to {@code certificateFile}.
+   */
+  public Issued issueWithNewKey(LeafRequest request, KeyAlgorithm keyAlgorithm,
+      Passphrase keyPassphrase, Path certificateFile, Path keyFile) {
+    if (request.existing() == ExistingCertificate.REFUSE) {
+      refuseExisting(keyFile, "pass --renew to replace it");
+      refuseExisting(certificateFile, "pass --renew to replace it");
+    }
+    KeyPair keyPair = keyAlgorithm.generate(random);
+    try (CaLock lock = CaLock.acquire(layout.lockFile())) {
+      Issued issued = issue(request, keyPair.getPublic(), List.of());
+      Pem.writePrivateKey(keyFile, keyPair.getPrivate(), keyPassphrase);
+      Pem.writeCertificates(certificateFile, List.of(issued.certificate()));
+      return issued;
+    }
+  }
+
+  /**
+   * Signs a peer's (or the server's) certificate request after {@link CsrPolicy} accepts it; the
+   * CA decides the subject and every extension. Writes the certificate to
+   * {@code certificateFile}. The subject CN of the request must equal {@code request}'s.
+   */
+  public Issued signRequest(PKCS10CertificationRequest csr, Role role,
+      List<GeneralName> subjectAltNames, Validity validity, ExistingCertificate existing,
+      Path certificateFile) {
+    CsrPolicy.AcceptedRequest accepted = CsrPolicy.check(csr);
+    LeafRequest request = new LeafRequest(role, accepted.commonName(), subjectAltNames,
+        validity, existing);
+    if (existing == ExistingCertificate.REFUSE) {
+      refuseExisting(certificateFile, "pass --renew to replace it");
+    }
+    try (CaLock lock = CaLock.acquire(layout.lockFile())) {
+      Issued issued = issue(request, accepted.publicKey(), accepted.ignoredExtensions());
+      Pem.writeCertificates(certificateFile, List.of(issued.certificate()));
+      return issued;
+    }
+  }
+
+  /**
+   * Revokes the certificate named by {@code nameOrSerial} (an account or host name with exactly
+   * one valid certificate, or a serial in hex) and publishes a new CRL.
+   */
+  public IssuedCertificate revoke(String nameOrSerial, RevocationReason reason, int crlDays) {
+    try (CaLock lock = CaLock.acquire(layout.lockFile())) {
+      List<IssuedCertificate> entries = new ArrayList<>(CaIndex.read(layout.index()));
+      IssuedCertificate target = resolve(entries, nameOrSerial);
+      if (target.revokedAt().isPresent()) {
+        throw new PkiException("certificate " + target.subject() + " (serial "
+            + target.serialHex() + ") was already revoked on " + target.revokedAt().get());
+      }
+      IssuedCertificate revoked = target.revoked(clock.instant(), reason);
+      entries.set(entries.indexOf(target), revoked);
+      CaIndex.write(layout.index(), entries);
+      writeCrl(entries, crlDays);
+      return revoked;
+    }
+  }
+
+  /** Publishes a fresh CRL (new number, new nextUpdate) listing every revoked certificate. */
+  public X509CRL publishCrl(int crlDays) {
+    try (CaLock lock = CaLock.acquire(layout.lockFile())) {
+      return writeCrl(CaIndex.read(layout.index()), crlDays);
+    }
+  }
+
+  /** Every certificate this CA issued, in the order it issued them. */
+  public List<IssuedCertificate> list() {
+    return CaIndex.read(layout.index());
+  }
+
+  /**
+   * Why this deployment would refuse {@code certificate} now (wrong CA, expired, not yet valid,
+   * revoked), or empty when it is acceptable.
+   */
+  public Optional<String> verify(X509Certificate certificate) {
+    try {
+      X509CRL crl = new CrlSource(layout.crl(), caCertificate, clock).current();
+      CertificateChecker.check(certificate, caCertificate, crl, clock.instant(),
+          Optional.empty());
+      return Optional.empty();
+    } catch (CertificateRejectedException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  private Issued issue(LeafRequest request, PublicKey subjectKey, List<String> ignored) {
+    List<IssuedCertificate> entries = new ArrayList<>(CaIndex.read(layout.index()));
+    Optional<IssuedCertificate> current = validFor(entries, request.role(),
+        request.commonName());
+    if (current.isPresent() && request.existing() == ExistingCertificate.REFUSE) {
+      throw new PkiException("'" + request.commonName() + "' already has a valid "
+          + request.role().organisationalUnit() + " certificate (serial "
+          + current.get().serialHex() + ", valid until " + current.get().notAfter()
+          + "); pass --renew to replace it (the old one is revoked as superseded)");
+    }
+    X509Certificate certificate = signer().issueLeaf(
+        Subjects.subject(request.commonName(), request.role()), subjectKey, request.role(),
+        request.subjectAltNames(), request.validity());
+    IssuedCertificate entry = new IssuedCertificate(
+        Subjects.serialHex(certificate.getSerialNumber()),
+        Subjects.openSslForm(certificate.getSubjectX500Principal()), request.commonName(),
+        Optional.of(request.role()), certificate.getNotAfter().toInstant(), Optional.empty(),
+        Optional.empty());
+    Optional<IssuedCertificate> replaced = current.map(
+        old -> old.revoked(clock.instant(), RevocationReason.SUPERSEDED));
+    replaced.ifPresent(old -> entries.set(entries.indexOf(current.get()), old));
+    entries.add(entry);
+    // The index is written first: a crash after it leaves an entry that can still be revoked,
+    // never a certificate in use that the CA has no record of.
+    CaIndex.write(layout.index(), entries);
+    Pem.writeCertificates(layout.issuedCertificate(entry.serialHex()), List.of(certificate));
+    if (replaced.isPresent()) {
+      writeCrl(entries, DEFAULT_CRL_DAYS);
+    }
+    return new Issued(certificate, entry, replaced, ignored);
+  }
+
+  private X509CRL writeCrl(List<IssuedCertificate> entries, int crlDays) {
+    if (crlDays < 1 || crlDays > Validity.MAX_DAYS) {
+      throw new PkiException("CRL validity of " + crlDays + " days is out of range 1.."
+          + Validity.MAX_DAYS);
+    }
+    List<RevokedSerial> revoked = new ArrayList<>();
+    for (IssuedCertificate entry : entries) {
+      if (entry.revokedAt().isPresent()) {
+        revoked.add(new RevokedSerial(new BigInteger(entry.serialHex(), 16),
+            entry.revokedAt().get(), entry.revocationReason().orElseThrow()));
+      }
+    }
+    Instant now = clock.instant();
+    X509CRL crl = signer().signCrl(revoked, nextCrlNumber(), now,
+        now.plus(Duration.ofDays(crlDays)));
+    Pem.writeCrl(layout.crl(), crl);
+    return crl;
+  }
+
+  private BigInteger nextCrlNumber() {
+    if (!Files.exists(layout.crl())) {
+      return BigInteger.ONE;
+    }
+    return CertificateSigner.crlNumber(Pem.readCrl(layout.crl())).add(BigInteger.ONE);
+  }
+
+  private CertificateSigner signer() {
+    PrivateKey caKey = Pem.readPrivateKey(layout.caKey(), caPassphrase);
+    return CertificateSigner.forCa(caCertificate, caKey, random);
+  }
+
+  private Optional<IssuedCertificate> validFor(List<IssuedCertificate> entries, Role role,
+      String commonName) {
+    Instant now = clock.instant();
+    return entries.stream()
+        .filter(entry -> entry.role().equals(Optional.of(role)))
+        .filter(entry -> entry.commonName().equals(commonName))
+        .filter(entry -> entry.status(now) == IssuedCertificate.Status.VALID)
+        .reduce((first, second) -> second);
+  }
+
+  private IssuedCertificate resolve(List<IssuedCertificate> entries, String nameOrSerial) {
+    String serial = nameOrSerial.toUpperCase(Locale.ROOT).replaceFirst("^0X", "");
+    List<IssuedCertificate> bySerial = entries.stream()
+        .filter(entry -> stripZeros(entry.serialHex()).equals(stripZeros(serial))).toList();
+    Instant now = clock.instant();
+    List<IssuedCertificate> byName = entries.stream()
+        .filter(entry -> entry.commonName().equals(nameOrSerial))
+        .filter(entry -> entry.status(now) == IssuedCertificate.Status.VALID).toList();
+    if (!bySerial.isEmpty() && !byName.isEmpty()) {
+      throw new PkiException("'" + nameOrSerial + "' is both a serial and a name; revoke by "
+          + "serial with the 0x prefix or pick the serial from 'pki list'");
+    }
+    if (bySerial.size() == 1) {
+      return bySerial.get(0);
+    }
+    if (byName.size() == 1) {
+      return byName.get(0);
+    }
+    if (byName.size() > 1) {
+      throw new PkiException("'" + nameOrSerial + "' has " + byName.size()
+          + " valid certificates (a server and a peer?); revoke one by serial, see 'pki list'");
+    }
+    throw new PkiException("no valid certificate named '" + nameOrSerial
+        + "' and no certificate with that serial; see 'pki list'");
+  }
+
+  private static String stripZeros(String hex) {
+    String stripped = hex.replaceFirst("^0+", "");
+    return stripped.isEmpty() ? "0" : stripped;
+  }
+
+  private static void refuseExisting(Path file, String advice) {
+    if (Files.exists(file)) {
+      throw new PkiException(file + " already exists; " + advice);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.micropay.pki;
+
+import java.nio.file.Path;
+
+/**
+ * Where the files of a deployment live inside its ssl folder (default {@code ssl/}). One place
+ * names them so the CA, the server and the peer agree; see {@code ssl/README.md}.
+ *
+ * @param directory the ssl folder
+ */
+public record PkiLayout(Path directory) {
+  /** The folder used when none is given. */
+  public static final Path DEFAULT_DIRECTORY = Path.of("ssl");
+
+  /** The CA certificate: every party trusts it. */
+  public Path caCertificate() {
+    return directory.resolve("ca.crt");
+  }
+
+  /** The CA private key: only the CA uses it. */
+  public Path caKey() {
+    return directory.resolve("ca.key");
+  }
+
+  /** The current certificate revocation list. */
+  public Path crl() {
+    return directory.resolve("ca.crl");
+  }
+
+  /** The CA's record of every certificate it issued, in OpenSSL's index format. */
+  public Path index() {
+    return directory.resolve("index.txt");
+  }
+
+  /** The lock file that keeps two pki commands from changing the CA at the same time. */
+  public Path lockFile() {
+    return directory.resolve(".pki.lock");
+  }
+
+  /** The folder holding a copy of every certificate issued, named by serial. */
+  public Path issuedDirectory() {
+    return directory.resolve("issued");
+  }
+
+  /** The copy of the certificate with serial {@code serialHex}. */
+  public Path issuedCertificate(String serialHex) {
+    return issuedDirectory().resolve(serialHex + ".crt");
+  }
+
+  /** The payment server's certificate. */
+  public Path serverCertificate() {
+    return directory.resolve("server.crt");
+  }
+
+  /** The payment server's private key. */
+  public Path serverKey() {
+    return directory.resolve("server.key");
+  }
+
+  /** The folder with the peers' keys, CSRs and certificates. */
+  public Path peersDirectory() {
+    return directory.resolve("peers");
+  }
+
+  /** Peer {@code name}'s certificate. */
+  public Path peerCertificate(String name) {
+    return peersDirectory().resolve(PeerNames.requireValid(name) + ".crt");
+  }
+
+  /** Peer {@code name}'s private key. */
+  public Path peerKey(String name) {
+    return peersDirectory().resolve(PeerNames.requireValid(name) + ".key");
+  }
+
+  /** Peer {@code name}'s certificate signing request. */
+  public Path peerCsr(String name) {
+    return peersDirectory().resolve(PeerNames.requireValid(name) + ".csr");
+  }
+
+  /** Peer {@code name}'s PKCS#12 export. */
+  public Path peerPkcs12(String name) {
+    return peersDirectory().resolve(PeerNames.requireValid(name) + ".p12");
+  }
+}

@@ -1,0 +1,35 @@
+package io.micropay.pki;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What a leaf certificate is for. The role is written into the subject as the
+ * organisational unit ({@code OU=server} or {@code OU=peer}) and every TLS endpoint checks it:
+ * the payment server and peer listeners accept only peer certificates from clients, a peer
+ * dialling the server accepts only a server certificate, and a payer dialling a payee accepts only
+ * a peer certificate. Without the role a peer whose account name happens to be a host name (say
+ * {@code localhost}) could pass a host name check as the server, because the JDK falls back to the
+ * CN when a certificate has no DNS subject alternative name.
+ */
+public enum Role {
+  /** The payment server: TLS server only, names in the subject alternative name. */
+  SERVER,
+  /** A person's peer: TLS client to the server and to payees, TLS server for its listener. */
+  PEER;
+
+  /** The value of the subject's OU attribute for this role. */
+  public String organisationalUnit() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The role whose OU value is {@code organisationalUnit}, if any. */
+  public static Optional<Role> fromOrganisationalUnit(String organisationalUnit) {
+    for (Role role : values()) {
+      if (role.organisationalUnit().equals(organisationalUnit)) {
+        return Optional.of(role);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,305 @@
+package io.micropay.pki;
+
+import io.micropay.pki.tls.HandshakeDeadline;
+import io.micropay.pki.tls.HandshakeFailures;
+import io.micropay.pki.tls.TlsContexts;
+import io.micropay.pki.x509.CertificateChecker;
+import io.micropay.pki.x509.CertificateRejectedException;
+import io.micropay.pki.x509.Subjects;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The one place that makes the TLS sockets and engines of micropay, from the PEM files of a
+ * deployment: mutual TLS always, TLS 1.3 (and TLS 1.2 with ECDHE and AEAD only), every
+ * certificate checked against the CA and its current CRL on every handshake, a deadline on every
+ * handshake, and the identity checks of PROTOCOL.md section 1:
+ * <ul>
+ *   <li>server sockets and engines require a client certificate, and it must be a peer's;</li>
+ *   <li>{@link #connectToServer} checks the server certificate against the host dialled;</li>
+ *   <li>{@link #connectToPeer} checks that the payee's certificate CN is the payee meant.</li>
+ * </ul>
+ * Instances are thread-safe and meant to be shared by every connection of a process.
+ */
+public final class TlsFactory {
+  /** Handshake deadline used when none is configured. */
+  public static final int DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
+  private final TlsContexts contexts;
+  private final int handshakeTimeoutMillis;
+  private final Clock clock;
+
+  private TlsFactory(TlsContexts contexts, int handshakeTimeoutMillis, Clock clock) {
+    this.contexts = contexts;
+    this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+    this.clock = clock;
+  }
+
+  /** A builder; {@link Builder#forLayout} fills in the usual file names. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The certificate this process presents. */
+  public X509Certificate certificate() {
+    return contexts.identity().certificate();
+  }
+
+  /** The CN of this process's own certificate: for a peer, its account name. */
+  public String accountName() {
+    return contexts.identity().accountName();
+  }
+
+  /** The deployment's CA certificate. */
+  public X509Certificate caCertificate() {
+    return contexts.ca();
+  }
+
+  /** The file the CRL is read from. */
+  public Path crlFile() {
+    return contexts.crl().file();
+  }
+
+  /** The handshake deadline, in milliseconds. */
+  public int handshakeTimeoutMillis() {
+    return handshakeTimeoutMillis;
+  }
+
+  /**
+   * A listening server socket that requires a peer certificate from every client. Accepted
+   * sockets have not shaken hands yet: call {@link #handshake} on a worker thread, never on the
+   * accepting thread, so that a client that stalls cannot block the others.
+   */
+  public SSLServerSocket bindServerSocket(InetSocketAddress address, int backlog)
+      throws IOException {
+    SSLServerSocket socket = (SSLServerSocket) contexts.peerFacing().getServerSocketFactory()
+        .createServerSocket();
+    socket.setReuseAddress(true);
+    socket.setSSLParameters(contexts.serverParameters());
+    socket.bind(address, backlog);
+    return socket;
+  }
+
+  /** An engine for one accepted connection of a non-blocking server; requires a peer client. */
+  public SSLEngine newServerEngine() {
+    SSLEngine engine = contexts.peerFacing().createSSLEngine();
+    engine.setUseClientMode(false);
+    engine.setSSLParameters(contexts.serverParameters());
+    return engine;
+  }
+
+  /**
+   * Completes the handshake of an accepted socket within the deadline and returns who the client
+   * is. On failure the socket is closed and the exception says why (see {@link #describe}).
+   */
+  public PeerIdentity handshake(SSLSocket socket) throws IOException {
+    runHandshake(socket);
+    try {
+      return authenticate(socket.getSession());
+    } catch (SSLPeerUnverifiedException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Connects to the payment server at {@code host:port}, completes the handshake within the
+   * deadline, and checks that the server's certificate is a server certificate for {@code host}.
+   */
+  public SSLSocket connectToServer(String host, int port, int connectTimeoutMillis)
+      throws IOException {
+    SSLParameters parameters = contexts.clientParameters();
+    // The JDK's host name check: the server certificate's subject alternative names must
+    // include the host dialled (DNS name or IP literal).
+    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    SSLSocket socket = open(contexts.serverFacing().getSocketFactory(), host, port,
+        connectTimeoutMillis, parameters);
+    runHandshake(socket);
+    return socket;
+  }
+
+  /**
+   * Connects to the peer listener at {@code host:port}, completes the handshake within the
+   * deadline, and checks that the certificate it presents is {@code expectedAccount}'s. Nothing is
+   * sent on the socket before that check passes.
+   *
+   * @throws PeerIdentityException when the listener is somebody else
+   */
+  public SSLSocket connectToPeer(String host, int port, String expectedAccount,
+      int connectTimeoutMillis) throws IOException {
+    SSLSocket socket = open(contexts.peerFacing().getSocketFactory(), host, port,
+        connectTimeoutMillis, contexts.clientParameters());
+    runHandshake(socket);
+    PeerIdentity identity = authenticate(socket.getSession());
+    if (!identity.accountName().equals(expectedAccount)) {
+      socket.close();
+      throw new PeerIdentityException("the listener at " + host + ":" + port
+          + " presented a certificate for '" + identity.accountName() + "', not for '"
+          + expectedAccount + "'");
+    }
+    return socket;
+  }
+
+  /**
+   * Who is on the other end of a session that completed its handshake: the CN of the peer's
+   * certificate. The certificate is checked again here, against the CRL of this moment, because a
+   * resumed TLS session skips the trust manager and may outlive a revocation.
+   */
+  public PeerIdentity authenticate(SSLSession session) throws SSLPeerUnverifiedException {
+    Certificate[] chain = session.getPeerCertificates();
+    if (chain.length == 0 || !(chain[0] instanceof X509Certificate certificate)) {
+      throw new SSLPeerUnverifiedException("the other side presented no X.509 certificate");
+    }
+    try {
+      CertificateChecker.check(certificate, contexts.ca(), contexts.crl().current(),
+          clock.instant(), Optional.empty());
+    } catch (CertificateRejectedException | PkiException e) {
+      throw new PeerIdentityException(e.getMessage());
+    }
+    Role role = Subjects.role(certificate).orElseThrow(
+        () -> new PeerIdentityException("certificate " + Subjects.describe(certificate)
+            + " has no micropay role"));
+    String name = Subjects.commonName(certificate).orElseThrow(
+        () -> new PeerIdentityException("certificate " + Subjects.describe(certificate)
+            + " does not have exactly one CN"));
+    return new PeerIdentity(name, role, certificate);
+  }
+
+  /**
+   * Why {@code certificate} is no longer acceptable now (revoked, expired), if it is not. The
+   * server asks this of every live session when the CRL changes, to end revoked sessions.
+   */
+  public Optional<String> rejection(X509Certificate certificate) {
+    try {
+      CertificateChecker.check(certificate, contexts.ca(), contexts.crl().current(),
+          clock.instant(), Optional.empty());
+      return Optional.empty();
+    } catch (CertificateRejectedException | PkiException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  /** One line saying why a handshake or connection failed, for logs and users. */
+  public static String describe(Throwable failure) {
+    return HandshakeFailures.describe(failure);
+  }
+
+  private SSLSocket open(javax.net.ssl.SSLSocketFactory factory, String host, int port,
+      int connectTimeoutMillis, SSLParameters parameters) throws IOException {
+    if (connectTimeoutMillis <= 0) {
+      throw new IllegalArgumentException("connectTimeoutMillis must be positive, was "
+          + connectTimeoutMillis + ": an infinite connect can hang a caller forever");
+    }
+    Socket plain = new Socket();
+    try {
+      plain.connect(new InetSocketAddress(InetAddress.getByName(host), port),
+          connectTimeoutMillis);
+      plain.setTcpNoDelay(true);
+      SSLSocket socket = (SSLSocket) factory.createSocket(plain, host, port, true);
+      socket.setUseClientMode(true);
+      socket.setSSLParameters(parameters);
+      return socket;
+    } catch (IOException | RuntimeException e) {
+      plain.close();
+      throw e;
+    }
+  }
+
+  private void runHandshake(SSLSocket socket) throws IOException {
+    int previousTimeoutMillis = socket.getSoTimeout();
+    var deadline = HandshakeDeadline.arm(socket, handshakeTimeoutMillis);
+    try {
+      socket.setSoTimeout(handshakeTimeoutMillis);
+      socket.startHandshake();
+      socket.setSoTimeout(previousTimeoutMillis);
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
+    } finally {
+      deadline.cancel(false);
+    }
+  }
+
+  /** Builds a {@link TlsFactory}; every file is read and checked by {@link #build()}. */
+  public static final class Builder {
+    private Path caCertificate;
+    private Path crl;
+    private Path certificate;
+    private Path privateKey;
+    private Passphrase passphrase = Passphrase.none();
+    private Role role;
+    private int handshakeTimeoutMillis = DEFAULT_HANDSHAKE_TIMEOUT_MILLIS;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {
+    }
+
+    /** The CA certificate and CRL of {@code layout}. */
+    public Builder forLayout(PkiLayout layout) {
+      return trustedCa(layout.caCertificate()).crl(layout.crl());
+    }
+
+    /** The CA certificate every other certificate must chain to. */
+    public Builder trustedCa(Path caCertificateFile) {
+      this.caCertificate = caCertificateFile;
+      return this;
+    }
+
+    /** The CA's CRL, re-read whenever it changes. */
+    public Builder crl(Path crlFile) {
+      this.crl = crlFile;
+      return this;
+    }
+
+    /** This process's certificate and key, and the role the certificate must have. */
+    public Builder identity(Path certificateFile, Path privateKeyFile, Passphrase keyPassphrase,
+        Role expectedRole) {
+      this.certificate = certificateFile;
+      this.privateKey = privateKeyFile;
+      this.passphrase = Objects.requireNonNull(keyPassphrase);
+      this.role = expectedRole;
+      return this;
+    }
+
+    /** How long a handshake may take before the connection is closed. */
+    public Builder handshakeTimeoutMillis(int timeoutMillis) {
+      // Timeout of 0 is not allowed, since an infinite timeout can permanently lock up a thread.
+      if (timeoutMillis <= 0) {
+        throw new IllegalArgumentException("handshakeTimeoutMillis must be positive, was "
+            + timeoutMillis);
+      }
+      this.handshakeTimeoutMillis = timeoutMillis;
+      return this;
+    }
+
+    /** The clock validity is checked against; tests move it. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /** Reads and checks every file, and makes the factory. */
+    public TlsFactory build() {
+      Objects.requireNonNull(caCertificate, "trustedCa is required");
+      Objects.requireNonNull(crl, "crl is required");
+      Objects.requireNonNull(certificate, "identity is required");
+      TlsContexts contexts = TlsContexts.load(caCertificate, crl, certificate, privateKey,
+          passphrase, role, clock);
+      return new TlsFactory(contexts, handshakeTimeoutMillis, clock);
+    }
+  }
+}

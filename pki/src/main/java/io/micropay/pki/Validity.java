@@ -1,0 +1,43 @@
+package io.micropay.pki;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * When a certificate is valid: from {@code notBefore} to {@code notAfter}, both inclusive.
+ *
+ * @param notBefore the first instant the certificate is valid
+ * @param notAfter the last instant the certificate is valid
+ */
+public record Validity(Instant notBefore, Instant notAfter) {
+  /**
+   * How far notBefore is set before "now", so that a certificate made on one machine is already
+   * valid on another whose clock runs a little behind.
+   */
+  public static final Duration CLOCK_SKEW_BACKDATE = Duration.ofHours(1);
+
+  /** The longest validity the CA accepts, in days (about 30 years). */
+  public static final int MAX_DAYS = 11_000;
+
+  public Validity {
+    if (!notAfter.isAfter(notBefore)) {
+      throw new PkiException("notAfter " + notAfter + " must be after notBefore " + notBefore);
+    }
+    notBefore = notBefore.truncatedTo(ChronoUnit.SECONDS);
+    notAfter = notAfter.truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /** Valid from a little before {@code now} for {@code days} days after {@code now}. */
+  public static Validity days(Instant now, int days) {
+    if (days < 1 || days > MAX_DAYS) {
+      throw new PkiException("validity of " + days + " days is out of range 1.." + MAX_DAYS);
+    }
+    return new Validity(now.minus(CLOCK_SKEW_BACKDATE), now.plus(Duration.ofDays(days)));
+  }
+
+  /** Whether {@code instant} lies inside this validity period. */
+  public boolean contains(Instant instant) {
+    return !instant.isBefore(notBefore) && !instant.isAfter(notAfter);
+  }
+}

@@ -1,0 +1,134 @@
+package io.micropay.pki.tls;
+
+import io.micropay.pki.PkiException;
+import io.micropay.pki.Role;
+import io.micropay.pki.x509.CertificateChecker;
+import io.micropay.pki.x509.CertificateRejectedException;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPathValidatorException.BasicReason;
+import java.security.cert.CertificateException;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CertSelector;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.CertPathTrustManagerParameters;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Trusts exactly the certificates this deployment's CA issued, checked on every handshake in two
+ * steps. First micropay's own checks ({@link CertificateChecker}: issuer and signature, validity,
+ * role, the current CRL), which fail with a message that names the certificate and the reason.
+ * Then the JDK's PKIX trust manager anchored at the CA alone, which adds what TLS itself requires:
+ * the key usages for the TLS role and, when the socket asks for it, the host name check.
+ */
+final class CaTrustManager extends X509ExtendedTrustManager {
+  private final X509Certificate ca;
+  private final CrlSource crl;
+  private final Clock clock;
+  private final Role expectedServerRole;
+  private final X509ExtendedTrustManager pkix;
+
+  /**
+   * @param expectedServerRole the role a TLS server must have when this side is the client:
+   *     {@link Role#SERVER} when dialling the payment server, {@link Role#PEER} when dialling a
+   *     payee. TLS clients must always be peers.
+   */
+  CaTrustManager(X509Certificate ca, CrlSource crl, Clock clock, Role expectedServerRole) {
+    this.ca = ca;
+    this.crl = crl;
+    this.clock = clock;
+    this.expectedServerRole = expectedServerRole;
+    this.pkix = jdkPkixTrustManager(ca);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
+    check(chain, Role.PEER);
+    pkix.checkClientTrusted(chain, authType, socket);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    check(chain, Role.PEER);
+    pkix.checkClientTrusted(chain, authType, engine);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
+    check(chain, Role.PEER);
+    pkix.checkClientTrusted(chain, authType);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
+    check(chain, expectedServerRole);
+    pkix.checkServerTrusted(chain, authType, socket);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    check(chain, expectedServerRole);
+    pkix.checkServerTrusted(chain, authType, engine);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
+    check(chain, expectedServerRole);
+    pkix.checkServerTrusted(chain, authType);
+  }
+
+  /** Only the deployment's CA: a client is asked for a certificate from this CA and no other. */
+  @Override
+  public X509Certificate[] getAcceptedIssuers() {
+    return new X509Certificate[] {ca};
+  }
+
+  private void check(X509Certificate[] chain, Role expectedRole) throws CertificateException {
+    if (chain == null || chain.length == 0) {
+      throw new CertificateRejectedException("the other side sent no certificate",
+          BasicReason.UNSPECIFIED);
+    }
+    try {
+      CertificateChecker.check(chain[0], ca, crl.current(), clock.instant(),
+          Optional.of(expectedRole));
+    } catch (PkiException e) {
+      // The CRL cannot be used (missing, forged or stale): refuse rather than trust blindly.
+      throw new CertificateRejectedException("cannot check revocation: " + e.getMessage(),
+          BasicReason.UNDETERMINED_REVOCATION_STATUS);
+    }
+  }
+
+  private static X509ExtendedTrustManager jdkPkixTrustManager(X509Certificate ca) {
+    try {
+      PKIXBuilderParameters parameters =
+          new PKIXBuilderParameters(Set.of(new TrustAnchor(ca, null)), new X509CertSelector());
+      // Revocation is checked above against the CA's own CRL; the JDK must not go looking
+      // for CRL distribution points or OCSP responders on the network.
+      parameters.setRevocationEnabled(false);
+      TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+      factory.init(new CertPathTrustManagerParameters(parameters));
+      for (TrustManager manager : factory.getTrustManagers()) {
+        if (manager instanceof X509ExtendedTrustManager extended) {
+          return extended;
+        }
+      }
+      throw new IllegalStateException("the JDK's PKIX TrustManagerFactory made no "
+          + "X509ExtendedTrustManager");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK's PKIX trust manager is not available", e);
+    }
+  }
+}

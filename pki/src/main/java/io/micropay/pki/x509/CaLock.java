@@ -1,0 +1,64 @@
+package io.micropay.pki.x509;
+
+import io.micropay.pki.PkiException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * An exclusive lock on a CA folder, held while a command changes the index, the issued
+ * certificates or the CRL, so that two {@code pki} commands run at once cannot lose an entry.
+ */
+public final class CaLock implements AutoCloseable {
+  /** How long to wait for another pki command to finish, in milliseconds. */
+  public static final long WAIT_MILLIS = 30_000;
+  private static final long POLL_MILLIS = 50;
+
+  private final FileChannel channel;
+  private final FileLock lock;
+
+  private CaLock(FileChannel channel, FileLock lock) {
+    this.channel = channel;
+    this.lock = lock;
+  }
+
+  /** Takes the lock file {@code lockFile}, waiting up to {@link #WAIT_MILLIS}. */
+  public static CaLock acquire(Path lockFile) {
+    try {
+      Files.createDirectories(lockFile.toAbsolutePath().getParent());
+      FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE);
+      long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000;
+      while (true) {
+        FileLock lock = channel.tryLock();
+        if (lock != null) {
+          return new CaLock(channel, lock);
+        }
+        if (System.nanoTime() > deadline) {
+          channel.close();
+          throw new PkiException("another pki command has held " + lockFile + " for more than "
+              + WAIT_MILLIS / 1000 + " s; try again when it has finished");
+        }
+        Thread.sleep(POLL_MILLIS);
+      }
+    } catch (IOException e) {
+      throw new PkiException("cannot lock " + lockFile + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PkiException("interrupted while waiting for " + lockFile, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      lock.release();
+      channel.close();
+    } catch (IOException ignored) {
+      // Closing the channel releases the lock in any case.
+    }
+  }
+}
