@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -228,6 +229,10 @@ public final class TlsFactory {
       socket.setSoTimeout(previousTimeoutMillis);
     } catch (IOException | RuntimeException e) {
       socket.close();
+      if (deadline.isDone() && !deadline.isCancelled()) {
+        throw new SocketTimeoutException("the TLS handshake did not finish within "
+            + handshakeTimeoutMillis + " ms");
+      }
       throw e;
     } finally {
       deadline.cancel(false);

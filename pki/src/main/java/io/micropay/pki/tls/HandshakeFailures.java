@@ -24,8 +24,9 @@ public final class HandshakeFailures {
       if (cause instanceof CertificateRejectedException rejected) {
         return rejected.getMessage();
       }
-      if (cause instanceof SocketTimeoutException) {
-        return "the TLS handshake did not finish in time";
+      if (cause instanceof SocketTimeoutException timeout) {
+        return timeout.getMessage() != null && timeout.getMessage().contains("TLS handshake")
+            ? timeout.getMessage() : "the TLS handshake did not finish in time";
       }
       cause = cause.getCause();
     }
