@@ -181,13 +181,13 @@ public final class TlsFactory {
   }
 
   /**
-   * Why {@code certificate} is no longer acceptable now (revoked, expired), if it is not. The
-   * server asks this of every live session when the CRL changes, to end revoked sessions.
+   * Why a certificate accepted earlier is no longer acceptable now (revoked since, or expired),
+   * if it is not. Cheap enough to ask of every live session each second: the server does, to end
+   * the sessions of revoked peers without waiting for their next handshake.
    */
   public Optional<String> rejection(X509Certificate certificate) {
     try {
-      CertificateChecker.check(certificate, contexts.ca(), contexts.crl().current(),
-          clock.instant(), Optional.empty());
+      CertificateChecker.checkStillValid(certificate, contexts.crl().current(), clock.instant());
       return Optional.empty();
     } catch (CertificateRejectedException | PkiException e) {
       return Optional.of(e.getMessage());

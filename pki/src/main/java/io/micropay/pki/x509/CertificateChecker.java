@@ -37,6 +37,16 @@ public final class CertificateChecker {
     checkNotRevoked(leaf, crl);
   }
 
+  /**
+   * The checks that can change for a certificate already accepted: its validity period and the
+   * CRL. Cheap (no signature check), so a server can run it over every live session each second.
+   */
+  public static void checkStillValid(X509Certificate leaf, X509CRL crl, Instant now)
+      throws CertificateRejectedException {
+    checkValidity(leaf, now);
+    checkNotRevoked(leaf, crl);
+  }
+
   /** The revocation of {@code leaf} on {@code crl}, described in words, if it is revoked. */
   public static Optional<String> revocation(X509Certificate leaf, X509CRL crl) {
     X509CRLEntry entry = crl.getRevokedCertificate(leaf.getSerialNumber());
