@@ -1,0 +1,37 @@
+package io.micropay.protocol;
+
+/**
+ * The hard limits of the wire protocol (PROTOCOL.md sections 2 and 3). The codec enforces every
+ * one of them before any business code sees a message.
+ */
+public final class Limits {
+  /** The longest request line, in bytes, including its LF or CRLF terminator. */
+  public static final int MAX_LINE_BYTES = 1024;
+  /** The longest account name, in characters. */
+  public static final int MAX_NAME_LENGTH = 32;
+  /** The smallest amount of a transfer or deposit, in units. */
+  public static final long MIN_AMOUNT = 1;
+  /** The largest amount of a transfer or deposit, in units. */
+  public static final long MAX_AMOUNT = 1_000_000_000L;
+  /** The largest balance an account may hold, in units. */
+  public static final long MAX_BALANCE = 1_000_000_000_000_000L;
+  /** The lowest listening port a peer may announce. */
+  public static final int MIN_PORT = 1024;
+  /** The highest port. */
+  public static final int MAX_PORT = 65_535;
+  /** The shortest transfer id, in characters. */
+  public static final int MIN_TRANSFER_ID_LENGTH = 8;
+  /** The longest transfer id, in characters (a UUID has 36). */
+  public static final int MAX_TRANSFER_ID_LENGTH = 64;
+  /** How many entries a client accepts in one online list. */
+  public static final int DEFAULT_MAX_ONLINE_ENTRIES = 100_000;
+  /**
+   * The longest reply line a client reads, in bytes. Replies are the server's, so this is only a
+   * guard against a broken or hostile server; the public-key line of an RSA-4096 server is about
+   * 740 characters.
+   */
+  public static final int MAX_REPLY_LINE_BYTES = 8192;
+
+  private Limits() {
+  }
+}

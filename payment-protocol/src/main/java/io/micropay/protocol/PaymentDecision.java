@@ -1,0 +1,50 @@
+package io.micropay.protocol;
+
+import java.util.Optional;
+
+/**
+ * The payee's answer to a payment request: {@code OK} or {@code DECLINE <REASON>}.
+ *
+ * @param declined empty when the payee accepts
+ */
+public record PaymentDecision(Optional<DeclineReason> declined) {
+  private static final String ACCEPT = "OK";
+  private static final String DECLINE_PREFIX = "DECLINE ";
+
+  /** The payee accepts. */
+  public static PaymentDecision accept() {
+    return new PaymentDecision(Optional.empty());
+  }
+
+  /** The payee declines for {@code reason}. */
+  public static PaymentDecision decline(DeclineReason reason) {
+    return new PaymentDecision(Optional.of(reason));
+  }
+
+  /** Whether the payee accepts. */
+  public boolean isAccepted() {
+    return declined.isEmpty();
+  }
+
+  /** The line, without terminator. */
+  public String format() {
+    return declined.map(reason -> DECLINE_PREFIX + reason.name()).orElse(ACCEPT);
+  }
+
+  /** Reads the payee's answer; anything else is a ProtocolException naming what came. */
+  public static PaymentDecision parse(String line) throws ProtocolException {
+    if (line.equals(ACCEPT)) {
+      return accept();
+    }
+    if (line.startsWith(DECLINE_PREFIX)) {
+      String reason = line.substring(DECLINE_PREFIX.length());
+      for (DeclineReason candidate : DeclineReason.values()) {
+        if (candidate.name().equals(reason)) {
+          return decline(candidate);
+        }
+      }
+    }
+    throw new ProtocolException("expected 'OK' or 'DECLINE <REASON>' from the payee, got '"
+        + Printable.of(line) + "'");
+  }
+}

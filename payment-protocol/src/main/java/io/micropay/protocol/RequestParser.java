@@ -1,0 +1,169 @@
+package io.micropay.protocol;
+
+/**
+ * Turns a request line (terminator already removed) into a {@link Request} or a rejection. Never
+ * throws, whatever the input. The rules, in order:
+ * <ol>
+ *   <li>A line longer than the limit, or with a control character, NUL or non-ASCII byte, or an
+ *       empty {@code #}-separated field, is {@code 230 Input format error}.</li>
+ *   <li>{@code REGISTER#<name>} and {@code REGISTER#<name>#<amount>}: a bad name or amount is
+ *       {@code 210 FAIL} (it is recognisably a registration); another shape is 230.</li>
+ *   <li>{@code DEPOSIT#<name>#<amount>}: a bad name or amount is {@code DEPOSIT FAIL}; another
+ *       shape is 230.</li>
+ *   <li>{@code List} and {@code Exit}, exactly so written.</li>
+ *   <li>Two fields are a login, three a transfer report, four a transfer report with an id; any
+ *       invalid field makes it 230, since it cannot be told apart from noise.</li>
+ * </ol>
+ */
+public final class RequestParser {
+  private static final String REGISTER = "REGISTER";
+  private static final String DEPOSIT = "DEPOSIT";
+  /** The longest line content: the limit less the shortest terminator (LF). */
+  private static final int MAX_CONTENT_CHARS = Limits.MAX_LINE_BYTES - 1;
+  /** More fields than any request has; splitting stops there. */
+  private static final int MAX_FIELDS = 5;
+
+  private RequestParser() {
+  }
+
+  /** Parses a line from a peer to the server. */
+  public static ParsedRequest parse(String line) {
+    String problem = framingProblem(line);
+    if (problem != null) {
+      return formatError(problem);
+    }
+    String[] fields = line.split("#", MAX_FIELDS);
+    if (fields[0].equals(REGISTER)) {
+      return register(fields);
+    }
+    if (fields[0].equals(DEPOSIT)) {
+      return deposit(fields);
+    }
+    return switch (fields.length) {
+      case 1 -> command(fields[0]);
+      case 2 -> login(fields);
+      case 3, 4 -> transfer(fields);
+      default -> formatError("too many fields");
+    };
+  }
+
+  /**
+   * Parses a payer's request to a payee, {@code <payer>#<amount>#<payee>[#<id>]}: the only line a
+   * peer listener accepts. A rejection's reason says what is wrong; the payee answers
+   * {@code DECLINE BAD_REQUEST}.
+   */
+  public static ParsedRequest parsePaymentRequest(String line) {
+    String problem = framingProblem(line);
+    if (problem != null) {
+      return formatError(problem);
+    }
+    String[] fields = line.split("#", MAX_FIELDS);
+    if (fields.length != 3 && fields.length != 4) {
+      return formatError("a payment request is <payer>#<amount>#<payee>[#<id>]");
+    }
+    return transfer(fields);
+  }
+
+  private static String framingProblem(String line) {
+    if (line.length() > MAX_CONTENT_CHARS) {
+      return "line longer than " + Limits.MAX_LINE_BYTES + " bytes";
+    }
+    if (line.isEmpty()) {
+      return "empty line";
+    }
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == 0) {
+        return "NUL byte at " + i;
+      }
+      if (c < 0x20 || c == 0x7f) {
+        return "control character at " + i;
+      }
+      if (c > 0x7f) {
+        return "non-ASCII byte at " + i;
+      }
+    }
+    if (line.startsWith("#") || line.endsWith("#") || line.contains("##")) {
+      return "empty field";
+    }
+    return null;
+  }
+
+  private static ParsedRequest register(String[] fields) {
+    if (fields.length != 2 && fields.length != 3) {
+      return formatError("REGISTER takes a name and optionally an amount");
+    }
+    String problem = AccountName.problem(fields[1]);
+    if (problem != null) {
+      return ParsedRequest.rejected(Reply.FAIL, problem);
+    }
+    long deposit = 0;
+    if (fields.length == 3) {
+      deposit = Amounts.parseOrInvalid(fields[2]);
+      if (deposit < 0) {
+        return ParsedRequest.rejected(Reply.FAIL, "invalid opening deposit amount");
+      }
+    }
+    return ParsedRequest.valid(new Request.Register(fields[1], deposit));
+  }
+
+  private static ParsedRequest deposit(String[] fields) {
+    if (fields.length != 3) {
+      return formatError("DEPOSIT takes a name and an amount");
+    }
+    String problem = AccountName.problem(fields[1]);
+    if (problem != null) {
+      return ParsedRequest.rejected(Reply.DEPOSIT_FAIL, problem);
+    }
+    long amount = Amounts.parseOrInvalid(fields[2]);
+    if (amount < 0) {
+      return ParsedRequest.rejected(Reply.DEPOSIT_FAIL, "invalid deposit amount");
+    }
+    return ParsedRequest.valid(new Request.Deposit(fields[1], amount));
+  }
+
+  private static ParsedRequest command(String word) {
+    if (word.equals("List")) {
+      return ParsedRequest.valid(new Request.ListOnline());
+    }
+    if (word.equals("Exit")) {
+      return ParsedRequest.valid(new Request.Exit());
+    }
+    return formatError("unknown command");
+  }
+
+  private static ParsedRequest login(String[] fields) {
+    if (!AccountName.isValid(fields[0])) {
+      return formatError("login: invalid account name");
+    }
+    int port = Ports.parseOrInvalid(fields[1]);
+    if (port < 0) {
+      return formatError("login: port must be " + Limits.MIN_PORT + ".." + Limits.MAX_PORT);
+    }
+    return ParsedRequest.valid(new Request.Login(fields[0], port));
+  }
+
+  private static ParsedRequest transfer(String[] fields) {
+    if (!AccountName.isValid(fields[0])) {
+      return formatError("transfer: invalid payer name");
+    }
+    long amount = Amounts.parseOrInvalid(fields[1]);
+    if (amount < 0) {
+      return formatError("transfer: amount must be " + Limits.MIN_AMOUNT + ".."
+          + Limits.MAX_AMOUNT + " without sign or leading zero");
+    }
+    if (!AccountName.isValid(fields[2])) {
+      return formatError("transfer: invalid payee name");
+    }
+    String id = fields.length == 4 ? fields[3] : null;
+    if (id != null && !TransferId.isValid(id)) {
+      return formatError("transfer: id must be " + Limits.MIN_TRANSFER_ID_LENGTH + ".."
+          + Limits.MAX_TRANSFER_ID_LENGTH + " characters of A-Z a-z 0-9 -");
+    }
+    return ParsedRequest.valid(new Request.TransferReport(fields[0], amount, fields[2], id));
+  }
+
+  private static ParsedRequest formatError(String reason) {
+    return ParsedRequest.rejected(Reply.FORMAT_ERROR, reason);
+  }
+}
