@@ -1,5 +1,8 @@
 # micropay: the front door. `make help` lists the targets.
 
+SHELL       := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+
 MVN      ?= mvn
 MVNFLAGS ?= -B -ntp -Dstyle.color=never
 SSL_DIR  ?= ssl
@@ -11,8 +14,11 @@ PKI      := bin/pki
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# Maven 3.8 prints stray ANSI resets even in quiet batch mode; strip them from quiet runs.
+STRIP_ANSI := sed -u 's/\x1b\[[0-9;]*m//g'
+
 build: ## compile and package every program (bin/pki, bin/payment-server, bin/payment-peer)
-	$(MVN) $(MVNFLAGS) -q -DskipTests package
+	@$(MVN) $(MVNFLAGS) -q -DskipTests package 2>&1 | $(STRIP_ANSI)
 
 test: ## run every test (unit, integration over loopback TLS, openssl interop)
 	$(MVN) $(MVNFLAGS) verify
@@ -31,4 +37,4 @@ demo: ## build, certificates, server, two peers, a payment, balances shown
 	@echo "make demo: not yet - the peer does not exist yet (see issue 4)." >&2; exit 1
 
 clean: ## remove build output (keeps ssl/ and data/)
-	$(MVN) $(MVNFLAGS) -q clean
+	@$(MVN) $(MVNFLAGS) -q clean 2>&1 | $(STRIP_ANSI)

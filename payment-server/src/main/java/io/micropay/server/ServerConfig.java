@@ -1,0 +1,100 @@
+package io.micropay.server;
+
+import io.micropay.pki.Passphrase;
+import io.micropay.pki.PkiLayout;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything the payment server needs to start, checked once when it is made: a value that
+ * makes no sense is refused with a message instead of being quietly adjusted. Immutable.
+ *
+ * @param bindAddress where to listen (port 0: any free port)
+ * @param pki the CA certificate, CRL, and the server's certificate and key
+ * @param keyPassphrase the passphrase of the server key, if it is encrypted
+ * @param databaseUrl the JDBC URL of the ledger
+ * @param workerThreads threads handling handshake crypto and session requests
+ * @param ioThreads selector threads doing socket and TLS record work
+ * @param maxSessions authenticated sessions allowed at once; one more gets {@code 240 BUSY}
+ * @param maxHandshakes TLS handshakes in progress at once; beyond it the oldest is dropped
+ * @param initialBalanceUnits the balance a new account opens with
+ * @param maxDepositUnits the largest deposit accepted; 0 disables deposits
+ * @param idleTimeout how long a session may send nothing before it is closed
+ * @param handshakeTimeout how long a client has to finish its TLS handshake
+ * @param verbosity how much to log about sessions
+ */
+public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphrase keyPassphrase,
+    String databaseUrl, int workerThreads, int ioThreads, int maxSessions, int maxHandshakes,
+    long initialBalanceUnits, long maxDepositUnits, Duration idleTimeout,
+    Duration handshakeTimeout, Verbosity verbosity) {
+
+  /** The port when none is given. */
+  public static final int DEFAULT_PORT = 8700;
+  /** Upper bound of {@code workerThreads}: more only adds contention on 2 to 16 cores. */
+  public static final int MAX_WORKER_THREADS = 512;
+  /** Upper bound of {@code ioThreads}. */
+  public static final int MAX_IO_THREADS = 64;
+  /** Upper bound of {@code maxSessions}: each costs memory and a file descriptor. */
+  public static final int MAX_SESSIONS = 100_000;
+  /** Upper bound of the timeouts: a day. */
+  public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+  /** The largest balance an account can hold (PROTOCOL.md section 3). */
+  public static final long MAX_BALANCE_UNITS = 1_000_000_000_000_000L;
+  /** The largest single deposit the protocol allows. */
+  public static final long MAX_AMOUNT_UNITS = 1_000_000_000L;
+
+  public ServerConfig {
+    requireRange("port", bindAddress.getPort(), 0, 65_535);
+    requireRange("worker threads", workerThreads, 1, MAX_WORKER_THREADS);
+    requireRange("I/O threads", ioThreads, 1, MAX_IO_THREADS);
+    requireRange("max sessions", maxSessions, 1, MAX_SESSIONS);
+    requireRange("max handshakes", maxHandshakes, 1, MAX_SESSIONS);
+    requireRange("initial balance", initialBalanceUnits, 0, MAX_BALANCE_UNITS);
+    requireRange("max deposit", maxDepositUnits, 0, MAX_AMOUNT_UNITS);
+    requireTimeout("idle timeout", idleTimeout);
+    requireTimeout("handshake timeout", handshakeTimeout);
+    if (databaseUrl == null || !databaseUrl.startsWith("jdbc:")) {
+      throw new IllegalArgumentException("the database URL must be a JDBC URL (jdbc:...), was '"
+          + databaseUrl + "'");
+    }
+  }
+
+  /** The embedded Derby URL for a ledger kept in {@code dataDirectory}. */
+  public static String derbyUrl(Path dataDirectory) {
+    return "jdbc:derby:" + dataDirectory.resolve("ledger").toAbsolutePath() + ";create=true";
+  }
+
+  /** One line describing the configuration, for the start-up log; holds no secret. */
+  public String describe() {
+    return "bind=" + bindAddress.getHostString() + ":" + bindAddress.getPort()
+        + " ssl=" + pki.directory() + " db=" + redact(databaseUrl)
+        + " workerThreads=" + workerThreads + " ioThreads=" + ioThreads
+        + " maxSessions=" + maxSessions + " maxHandshakes=" + maxHandshakes
+        + " initialBalance=" + initialBalanceUnits + " maxDeposit=" + maxDepositUnits
+        + " idleTimeoutMillis=" + idleTimeout.toMillis()
+        + " handshakeTimeoutMillis=" + handshakeTimeout.toMillis()
+        + " verbosity=" + verbosity.name().toLowerCase(java.util.Locale.ROOT)
+        + " keyEncrypted=" + keyPassphrase.isPresent();
+  }
+
+  /** JDBC URLs may carry a password (PostgreSQL's {@code password=}); never log it. */
+  static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+  }
+
+  private static void requireRange(String name, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " must be " + min + ".." + max + ", was "
+          + value);
+    }
+  }
+
+  private static void requireTimeout(String name, Duration timeout) {
+    // A timeout of 0 is not allowed: an infinite timeout can hold a connection forever.
+    if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+      throw new IllegalArgumentException(name + " must be more than 0 and at most "
+          + MAX_TIMEOUT.toHours() + " h, was " + timeout);
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package io.micropay.server.cli;
+
+import io.micropay.pki.PkiException;
+import io.micropay.pki.PkiLayout;
+import io.micropay.pki.cli.DurationConverter;
+import io.micropay.pki.cli.StandardCommandLine;
+import io.micropay.pki.cli.VersionProvider;
+import io.micropay.server.PaymentServer;
+import io.micropay.server.ServerConfig;
+import io.micropay.server.Verbosity;
+import io.micropay.server.ledger.LedgerException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code payment-server}: runs the server, or inspects its ledger. */
+@Command(name = "payment-server", mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class, sortOptions = false,
+    description = {"The micropay payment server: mutual TLS on every connection, accounts and "
+        + "balances in an embedded Derby ledger, transfers settled exactly once.",
+        "Runs until SIGTERM or Ctrl-C, then shuts down gracefully."},
+    subcommands = {AuditCommand.class, AccountsCommand.class},
+    footer = {"", "Exit codes: 0 ok, 1 failure (message on stderr), 2 usage error, "
+        + "3 audit found books that do not balance.",
+        "See docs/operations.md."})
+public final class ServerCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--port", paramLabel = "<port>", defaultValue = "8700",
+      description = "TCP port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--bind", paramLabel = "<address>", defaultValue = "127.0.0.1",
+      description = "Address to listen on; 0.0.0.0 for every interface "
+          + "(default: ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(names = "--ssl-dir", paramLabel = "<folder>", defaultValue = "ssl",
+      description = "Folder with ca.crt, ca.crl, server.crt, server.key "
+          + "(default: ${DEFAULT-VALUE}).")
+  Path sslDirectory;
+
+  @Mixin
+  LedgerOptions ledger;
+
+  @Option(names = "--threads", paramLabel = "<n>",
+      description = "Worker threads for handshakes and requests (default: 4 per core, at "
+          + "least 8).")
+  Integer threads;
+
+  @Option(names = "--io-threads", paramLabel = "<n>",
+      description = "Selector threads for socket and TLS record work (default: one per core).")
+  Integer ioThreads;
+
+  @Option(names = "--max-sessions", paramLabel = "<n>", defaultValue = "10000",
+      description = "Sessions at once; one more gets 240 BUSY (default: ${DEFAULT-VALUE}).")
+  int maxSessions;
+
+  @Option(names = "--max-handshakes", paramLabel = "<n>", defaultValue = "2000",
+      description = "TLS handshakes in progress at once; beyond it the oldest is dropped "
+          + "(default: ${DEFAULT-VALUE}).")
+  int maxHandshakes;
+
+  @Option(names = "--initial-balance", paramLabel = "<units>", defaultValue = "10000",
+      description = "Balance of a new account (default: ${DEFAULT-VALUE}).")
+  long initialBalance;
+
+  @Option(names = "--max-deposit", paramLabel = "<units>", defaultValue = "1000000",
+      description = "Largest deposit accepted; 0 disables deposits (default: ${DEFAULT-VALUE}).")
+  long maxDeposit;
+
+  @Option(names = "--idle-timeout", paramLabel = "<duration>", defaultValue = "10m",
+      converter = DurationConverter.class,
+      description = "Close a session that sends nothing this long (default: ${DEFAULT-VALUE}).")
+  Duration idleTimeout;
+
+  @Option(names = "--handshake-timeout", paramLabel = "<duration>", defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "Drop a client that has not finished its TLS handshake by then "
+          + "(default: ${DEFAULT-VALUE}).")
+  Duration handshakeTimeout;
+
+  @Option(names = "--verbosity", paramLabel = "<level>", defaultValue = "events",
+      description = "events (register, login, exit), list (also the online list when it "
+          + "changes), all (also every message in and out) (default: ${DEFAULT-VALUE}).")
+  Verbosity verbosity;
+
+  @Option(names = "--key-passphrase-file", paramLabel = "<file>",
+      description = "The server key's passphrase is the first line of this file.")
+  Path keyPassphraseFile;
+
+  @Option(names = "--key-passphrase-env", paramLabel = "<variable>",
+      description = "The server key's passphrase is in this environment variable.")
+  String keyPassphraseEnvironment;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    ServerConfig config = config();
+    ledger.prepare();
+    PaymentServer server = PaymentServer.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("micropay payment server listening on " + server.address().getHostString() + ":"
+        + server.port() + ", trusting CA '"
+        + server.tls().caCertificate().getSubjectX500Principal().getName() + "' ("
+        + config.pki().caCertificate() + "), ledger " + ledger.describe());
+    out.flush();
+    stopped.await();
+    return StandardCommandLine.OK;
+  }
+
+  ServerConfig config() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    try {
+      return new ServerConfig(new InetSocketAddress(bind, port), new PkiLayout(sslDirectory),
+          io.micropay.pki.Passphrase.fromFileOrEnvironment(keyPassphraseFile,
+              keyPassphraseEnvironment),
+          ledger.url(), threads != null ? threads : Math.max(8, 4 * cores),
+          ioThreads != null ? ioThreads : cores, maxSessions, maxHandshakes, initialBalance,
+          maxDeposit, idleTimeout, handshakeTimeout, verbosity);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** The command line, with micropay's error handling. */
+  public static CommandLine commandLine() {
+    return StandardCommandLine.create(new ServerCommand(),
+        List.of(PkiException.class, LedgerException.class, IOException.class));
+  }
+
+  public static void main(String[] args) {
+    LogSetup.configure();
+    System.exit(commandLine().execute(args));
+  }
+
+  /** Where the ledger is: a data folder for embedded Derby, or any JDBC URL. */
+  static final class LedgerOptions {
+    @Option(names = "--data-dir", paramLabel = "<folder>", defaultValue = "data",
+        description = "Folder of the embedded Derby ledger (default: ${DEFAULT-VALUE}).")
+    Path dataDirectory;
+
+    @Option(names = "--db-url", paramLabel = "<jdbc-url>",
+        description = "A JDBC URL for the ledger instead of the embedded default.")
+    String databaseUrl;
+
+    String url() {
+      return databaseUrl != null ? databaseUrl : ServerConfig.derbyUrl(dataDirectory);
+    }
+
+    String describe() {
+      return databaseUrl != null ? "at the given --db-url"
+          : "in " + dataDirectory.resolve("ledger");
+    }
+
+    /** Makes the data folder, and sends Derby's own log there instead of the working folder. */
+    void prepare() throws IOException {
+      if (databaseUrl == null) {
+        Files.createDirectories(dataDirectory);
+        if (System.getProperty("derby.stream.error.file") == null) {
+          System.setProperty("derby.stream.error.file",
+              dataDirectory.resolve("derby.log").toString());
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.micropay.server.ledger;
+
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opening and closing embedded Derby properly: clear messages for the usual failures, and a clean
+ * shutdown whose expected "exception" is checked by SQLState instead of ignored.
+ */
+final class DerbyLifecycle {
+  private static final Logger LOG = LoggerFactory.getLogger(DerbyLifecycle.class);
+  /**
+   * Derby's SQLState for "database shut down", which is how a one-database shutdown, and the
+   * drop of an in-memory database, report success.
+   */
+  private static final String DATABASE_SHUT_DOWN = "08006";
+  /** Another JVM has the database open. */
+  private static final String ALREADY_BOOTED = "XSDB6";
+  /** Derby's SQLState when a database does not exist and create was not asked. */
+  private static final String NOT_FOUND = "XJ004";
+
+  private DerbyLifecycle() {
+  }
+
+  static boolean isEmbeddedDerby(String url) {
+    return url.startsWith("jdbc:derby:") && !url.startsWith("jdbc:derby://");
+  }
+
+  /** What went wrong opening {@code url}, in words an operator can act on. */
+  static String explainOpenFailure(String url, SQLException failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql && ALREADY_BOOTED.equals(sql.getSQLState())) {
+        return "the ledger " + databaseName(url) + " is in use by another process (a running "
+            + "server?); stop it first, or work on a copy";
+      }
+      if (cause instanceof SQLException sql && NOT_FOUND.equals(sql.getSQLState())) {
+        return "there is no ledger at " + databaseName(url);
+      }
+    }
+    return "cannot open the ledger at " + databaseName(url) + ": " + failure.getMessage();
+  }
+
+  /**
+   * Shuts an embedded Derby database down so its files are consistent and the next start needs
+   * no recovery; drops it when it lives in memory. Other URLs need nothing.
+   */
+  static void shutdown(String url) {
+    if (!isEmbeddedDerby(url)) {
+      return;
+    }
+    boolean inMemory = url.startsWith("jdbc:derby:memory:");
+    String command = databaseUrl(url) + (inMemory ? ";drop=true" : ";shutdown=true");
+    try {
+      DriverManager.getConnection(command).close();
+      LOG.warn("Derby did not confirm the {} of {}", inMemory ? "drop" : "shutdown",
+          databaseName(url));
+    } catch (SQLException e) {
+      if (DATABASE_SHUT_DOWN.equals(e.getSQLState())) {
+        LOG.debug("ledger {} closed cleanly", databaseName(url));
+      } else {
+        LOG.error("ledger {} did not shut down cleanly: {} (SQLState {})", databaseName(url),
+            e.getMessage(), e.getSQLState());
+      }
+    }
+  }
+
+  /** The URL without its attributes ({@code ;create=true} and the like). */
+  private static String databaseUrl(String url) {
+    int attributes = url.indexOf(';');
+    return attributes < 0 ? url : url.substring(0, attributes);
+  }
+
+  private static String databaseName(String url) {
+    return databaseUrl(url).replaceFirst("^jdbc:derby:", "");
+  }
+}

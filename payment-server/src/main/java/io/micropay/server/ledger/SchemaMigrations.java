@@ -1,0 +1,95 @@
+package io.micropay.server.ledger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ledger's schema as an ordered list of numbered steps, with the version in a one-row table.
+ * Each step and its version bump commit in one transaction (DDL is transactional on Derby and
+ * PostgreSQL), so a crash leaves the schema at a step boundary. Running them again is a no-op; a
+ * database newer than this code is refused. The SQL is portable: standard types and
+ * {@code GENERATED ALWAYS AS IDENTITY}, nothing vendor-specific.
+ */
+final class SchemaMigrations {
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrations.class);
+
+  /** Step {@code i} (1-based) brings the schema from version i-1 to i. */
+  static final List<List<String>> STEPS = List.of(
+      List.of(
+          "CREATE TABLE accounts ("
+              + " name VARCHAR(32) NOT NULL PRIMARY KEY,"
+              + " balance BIGINT NOT NULL,"
+              + " opened_at TIMESTAMP NOT NULL,"
+              + " CONSTRAINT balance_in_range CHECK (balance >= 0"
+              + " AND balance <= 1000000000000000))",
+          "CREATE TABLE journal ("
+              + " entry_id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+              + " kind VARCHAR(8) NOT NULL,"
+              + " debit_account VARCHAR(32) REFERENCES accounts (name),"
+              + " credit_account VARCHAR(32) NOT NULL REFERENCES accounts (name),"
+              + " amount BIGINT NOT NULL,"
+              + " transfer_id VARCHAR(64),"
+              + " recorded_at TIMESTAMP NOT NULL,"
+              + " CONSTRAINT journal_kind CHECK (kind IN ('GRANT', 'DEPOSIT', 'TRANSFER')),"
+              + " CONSTRAINT journal_amount CHECK (amount > 0),"
+              + " CONSTRAINT journal_payer CHECK ((kind = 'TRANSFER'"
+              + " AND debit_account IS NOT NULL AND debit_account <> credit_account)"
+              + " OR (kind <> 'TRANSFER' AND debit_account IS NULL AND transfer_id IS NULL)),"
+              + " CONSTRAINT transfer_once UNIQUE (debit_account, transfer_id))",
+          "CREATE INDEX journal_credit ON journal (credit_account)"));
+
+  private SchemaMigrations() {
+  }
+
+  /** Brings the schema up to date. */
+  static void migrate(Connection connection) throws SQLException {
+    int current = currentVersion(connection);
+    if (current > STEPS.size()) {
+      throw new LedgerException("the ledger's schema is version " + current + " but this "
+          + "server knows only up to " + STEPS.size() + "; run a newer server");
+    }
+    for (int version = current + 1; version <= STEPS.size(); version++) {
+      try (Statement statement = connection.createStatement()) {
+        for (String sql : STEPS.get(version - 1)) {
+          statement.execute(sql);
+        }
+      }
+      try (PreparedStatement bump = connection.prepareStatement(
+          "UPDATE schema_version SET version = ?")) {
+        bump.setInt(1, version);
+        bump.executeUpdate();
+      }
+      connection.commit();
+      LOG.info("ledger schema migrated to version {}", version);
+    }
+  }
+
+  private static int currentVersion(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT version FROM schema_version")) {
+      if (!rows.next()) {
+        throw new LedgerException("the ledger's schema_version table is empty");
+      }
+      return rows.getInt(1);
+    } catch (SQLException missing) {
+      // 42...: syntax error or access rule violation, here "no such table" (Derby 42X05,
+      // PostgreSQL 42P01): a new database. Anything else is a real failure.
+      if (missing.getSQLState() == null || !missing.getSQLState().startsWith("42")) {
+        throw missing;
+      }
+      connection.rollback();
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+        statement.execute("INSERT INTO schema_version (version) VALUES (0)");
+      }
+      connection.commit();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.micropay.server.session;
+
+import io.micropay.protocol.Printable;
+import io.micropay.server.Verbosity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The session log at the configured {@link Verbosity}. Every line starts with the connection id
+ * and the account name, so an operator can follow one story through a busy log.
+ */
+public final class EventLog {
+  private static final Logger LOG = LoggerFactory.getLogger("io.micropay.server.events");
+  private static final int MAX_LOGGED_ENTRIES = 50;
+
+  private final Verbosity verbosity;
+
+  public EventLog(Verbosity verbosity) {
+    this.verbosity = verbosity;
+  }
+
+  void event(long connectionId, String account, String what) {
+    LOG.info("conn={} account={} {}", connectionId, account, what);
+  }
+
+  void refused(long connectionId, String account, String what) {
+    LOG.warn("conn={} account={} {}", connectionId, account, what);
+  }
+
+  void received(long connectionId, String account, String line) {
+    if (verbosity.includes(Verbosity.ALL)) {
+      LOG.info("conn={} account={} <- {}", connectionId, account, Printable.of(line));
+    }
+  }
+
+  void sent(long connectionId, String account, String reply) {
+    if (verbosity.includes(Verbosity.ALL)) {
+      LOG.info("conn={} account={} -> {}", connectionId, account,
+          reply.strip().replace("\r\n", " | "));
+    }
+  }
+
+  void onlineChanged(Presence presence) {
+    if (!verbosity.includes(Verbosity.LIST)) {
+      return;
+    }
+    Presence.Snapshot snapshot = presence.snapshot();
+    StringBuilder names = new StringBuilder();
+    int shown = 0;
+    for (Presence.Entry entry : snapshot.entries()) {
+      if (shown++ == MAX_LOGGED_ENTRIES) {
+        names.append(" ...");
+        break;
+      }
+      names.append(' ').append(entry.name()).append('@').append(entry.ip()).append(':')
+          .append(entry.port());
+    }
+    LOG.info("online ({}):{}", snapshot.entries().size(), names);
+  }
+}

@@ -1,0 +1,19 @@
+package io.micropay.server.session;
+
+import io.micropay.server.ledger.Ledger;
+
+/**
+ * What every session shares: the ledger, settlement, presence, the log, and the few settings a
+ * session needs.
+ *
+ * @param ledger accounts and balances
+ * @param settlement where transfer reports go to be settled
+ * @param presence who is online
+ * @param log the session log
+ * @param serverPublicKeyBase64 the online list's second line
+ * @param initialBalanceUnits what a new account opens with
+ * @param maxDepositUnits the largest deposit accepted; 0 disables deposits
+ */
+public record ServerContext(Ledger ledger, Settlement settlement, Presence presence, EventLog log,
+    String serverPublicKeyBase64, long initialBalanceUnits, long maxDepositUnits) {
+}

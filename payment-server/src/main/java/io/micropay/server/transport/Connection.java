@@ -1,0 +1,28 @@
+package io.micropay.server.transport;
+
+import io.micropay.pki.PeerIdentity;
+import java.net.InetAddress;
+
+/**
+ * One authenticated TLS connection as the session layer sees it. Every method may be called from
+ * any thread; the bytes of successive {@code send} calls go out in call order.
+ */
+public interface Connection {
+  /** A number unique within this server's run, for logs. */
+  long id();
+
+  /** The address the client connected from. */
+  InetAddress remoteAddress();
+
+  /** Who the client is, from its certificate. */
+  PeerIdentity identity();
+
+  /** Queues {@code bytes} for sending. */
+  void send(byte[] bytes);
+
+  /** Queues {@code bytes}, then ends TLS properly (close_notify) and closes the connection. */
+  void sendAndClose(byte[] bytes);
+
+  /** Closes the connection without waiting for queued bytes. */
+  void close(String reason);
+}

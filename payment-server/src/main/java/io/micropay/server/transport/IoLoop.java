@@ -1,0 +1,168 @@
+package io.micropay.server.transport;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One selector thread and the connections it owns. It reads and writes sockets and runs the TLS
+ * record work; anything slow (certificate checks, the session's business) goes to the worker
+ * pool. Other threads talk to it only through {@link #execute}. Twice a second it sweeps its
+ * connections for handshake and idle deadlines.
+ */
+final class IoLoop implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(IoLoop.class);
+  /** How often deadlines are checked, in milliseconds: the precision of every timeout. */
+  static final long SWEEP_INTERVAL_MILLIS = 500;
+  /** Largest TLS record plaintext plus slack; every connection of this loop shares it. */
+  private static final int PLAINTEXT_BUFFER_BYTES = 32 * 1024;
+
+  private final Selector selector;
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final Set<TlsConnection> connections = new HashSet<>();
+  private final ByteBuffer plaintext = ByteBuffer.allocate(PLAINTEXT_BUFFER_BYTES);
+  private final TransportCounters counters;
+  private final Thread thread;
+  private volatile boolean running = true;
+  private long lastSweepNanos = System.nanoTime();
+
+  IoLoop(String name, TransportCounters counters) throws IOException {
+    this.selector = Selector.open();
+    this.counters = counters;
+    this.thread = new Thread(this, name);
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Runs {@code task} on this loop's thread, soon. */
+  void execute(Runnable task) {
+    tasks.add(task);
+    selector.wakeup();
+  }
+
+  /** Takes over {@code channel}: registers it and starts its handshake. */
+  void adopt(SocketChannel channel, Function<IoLoop, TlsConnection> factory) {
+    execute(() -> {
+      TlsConnection connection = factory.apply(this);
+      try {
+        channel.configureBlocking(false);
+        connection.register(channel.register(selector, SelectionKey.OP_READ, connection));
+        connections.add(connection);
+        counters.handshakeStarted(connection);
+      } catch (IOException e) {
+        LOG.warn("cannot register a new connection: {}", e.getMessage());
+        connection.closeNow("cannot register: " + e.getMessage());
+      }
+    });
+  }
+
+  /** The shared buffer unwrap decrypts into; drained before the next connection uses it. */
+  ByteBuffer plaintextBuffer() {
+    return plaintext;
+  }
+
+  void handshakeFinished(TlsConnection connection) {
+    counters.handshakeFinished(connection);
+  }
+
+  void connectionClosed(TlsConnection connection, boolean wasHandshaking) {
+    connections.remove(connection);
+    counters.connectionClosed(connection, wasHandshaking);
+  }
+
+  /** Closes every connection and stops the thread; waits for it a bounded time. */
+  void shutdown(long waitMillis) {
+    execute(() -> {
+      for (TlsConnection connection : List.copyOf(connections)) {
+        connection.closeNow("the server is shutting down");
+      }
+      running = false;
+    });
+    try {
+      thread.join(waitMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      selector.close();
+    } catch (IOException e) {
+      LOG.debug("selector close failed: {}", e.getMessage());
+    }
+  }
+
+  /** Runs {@code task} on this loop for each of its connections (say, a revocation sweep). */
+  void forEachConnection(java.util.function.Consumer<Connection> action) {
+    execute(() -> {
+      for (TlsConnection connection : List.copyOf(connections)) {
+        if (!connection.isHandshaking() && !connection.isClosed()) {
+          action.accept(connection);
+        }
+      }
+    });
+  }
+
+  @Override
+  public void run() {
+    while (running) {
+      try {
+        selector.select(SWEEP_INTERVAL_MILLIS);
+        runTasks();
+        handleReadyKeys();
+        sweepIfDue();
+      } catch (ClosedChannelException e) {
+        LOG.debug("channel closed under the loop: {}", e.getMessage());
+      } catch (IOException | RuntimeException e) {
+        // One connection's failure must never stop the loop that serves the others.
+        LOG.error("I/O loop {} caught an unexpected failure", thread.getName(), e);
+      }
+    }
+  }
+
+  private void runTasks() {
+    for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.error("I/O loop task failed", e);
+      }
+    }
+  }
+
+  private void handleReadyKeys() {
+    Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+    while (keys.hasNext()) {
+      SelectionKey key = keys.next();
+      keys.remove();
+      TlsConnection connection = (TlsConnection) key.attachment();
+      if (key.isValid()) {
+        connection.onReady(key.readyOps());
+      }
+    }
+  }
+
+  private void sweepIfDue() {
+    long now = System.nanoTime();
+    if (now - lastSweepNanos < SWEEP_INTERVAL_MILLIS * 1_000_000L) {
+      return;
+    }
+    lastSweepNanos = now;
+    for (TlsConnection connection : new ArrayList<>(connections)) {
+      connection.sweep(now);
+    }
+  }
+}

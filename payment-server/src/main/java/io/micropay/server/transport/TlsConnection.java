@@ -1,0 +1,464 @@
+package io.micropay.server.transport;
+
+import io.micropay.pki.PeerIdentity;
+import io.micropay.pki.TlsFactory;
+import io.micropay.protocol.LineFramer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TLS connection driven by an {@link IoLoop}: the {@link SSLEngine}'s handshake and records,
+ * line framing of what the client sends, and the queue of what goes back. Everything except the
+ * {@link Connection} methods runs on the loop's thread; those methods post to it. The engine's
+ * delegated tasks (certificate checks, signatures) and the session's handling of each line run on
+ * the worker pool, so neither stalls the loop.
+ */
+final class TlsConnection implements Connection {
+  private static final Logger LOG = LoggerFactory.getLogger(TlsConnection.class);
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+  private enum State { HANDSHAKING, OPEN, CLOSED }
+
+  private final long id;
+  private final IoLoop loop;
+  private final SocketChannel channel;
+  private final SSLEngine engine;
+  private final TlsFactory tls;
+  private final Executor workers;
+  private final SerialExecutor inbound;
+  private final ConnectionAcceptor acceptor;
+  private final TransportLimits limits;
+  private final LineFramer lines;
+  private final long acceptedNanos;
+  private final InetSocketAddress remote;
+  private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
+
+  private SelectionKey key;
+  private ByteBuffer netIn;
+  private ByteBuffer netOut;
+  private State state = State.HANDSHAKING;
+  private boolean taskRunning;
+  private boolean readPaused;
+  private boolean closeAfterFlush;
+  private long outboundBytes;
+  private long lastInputNanos;
+  private volatile PeerIdentity identity;
+  private InboundHandler handler;
+  private String closeReason;
+
+  TlsConnection(long id, IoLoop loop, SocketChannel channel, TlsFactory tls, Executor workers,
+      ConnectionAcceptor acceptor, TransportLimits limits) {
+    this.id = id;
+    this.loop = loop;
+    this.channel = channel;
+    this.tls = tls;
+    this.engine = tls.newServerEngine();
+    this.workers = workers;
+    this.inbound = new SerialExecutor(workers);
+    this.acceptor = acceptor;
+    this.limits = limits;
+    this.lines = new LineFramer(limits.maxLineBytes());
+    this.acceptedNanos = System.nanoTime();
+    this.remote = remoteOf(channel);
+    this.lastInputNanos = acceptedNanos;
+    int packetBytes = engine.getSession().getPacketBufferSize();
+    this.netIn = ByteBuffer.allocate(packetBytes);
+    this.netOut = ByteBuffer.allocate(packetBytes);
+  }
+
+  // ---- Connection: callable from any thread ----
+
+  @Override
+  public long id() {
+    return id;
+  }
+
+  @Override
+  public InetAddress remoteAddress() {
+    return remote.getAddress();
+  }
+
+  @Override
+  public PeerIdentity identity() {
+    return identity;
+  }
+
+  @Override
+  public void send(byte[] bytes) {
+    loop.execute(() -> queue(bytes, false));
+  }
+
+  @Override
+  public void sendAndClose(byte[] bytes) {
+    loop.execute(() -> queue(bytes, true));
+  }
+
+  @Override
+  public void close(String reason) {
+    loop.execute(() -> closeNow(reason));
+  }
+
+  // ---- loop thread ----
+
+  void register(SelectionKey selectionKey) {
+    this.key = selectionKey;
+  }
+
+  boolean isHandshaking() {
+    return state == State.HANDSHAKING;
+  }
+
+  boolean isClosed() {
+    return state == State.CLOSED;
+  }
+
+  long acceptedNanos() {
+    return acceptedNanos;
+  }
+
+  /** Closes when a deadline has passed; called by the loop's periodic sweep. */
+  void sweep(long nowNanos) {
+    if (state == State.HANDSHAKING
+        && nowNanos - acceptedNanos > limits.handshakeTimeoutMillis() * 1_000_000L) {
+      closeNow("the TLS handshake did not finish within " + limits.handshakeTimeoutMillis()
+          + " ms");
+    } else if (state == State.OPEN
+        && nowNanos - lastInputNanos > limits.idleTimeoutMillis() * 1_000_000L) {
+      closeNow("idle for more than " + limits.idleTimeoutMillis() + " ms");
+    }
+  }
+
+  void onReady(int readyOps) {
+    try {
+      if ((readyOps & SelectionKey.OP_READ) != 0 && !readPaused) {
+        int read = channel.read(netIn);
+        if (read < 0) {
+          closeNow(state == State.HANDSHAKING
+              ? "the client closed the connection during the TLS handshake"
+              : "the client closed the connection");
+          return;
+        }
+        if (read > 0) {
+          lastInputNanos = System.nanoTime();
+        }
+      }
+      pump();
+    } catch (IOException | RuntimeException e) {
+      closeNow(describe(e));
+    }
+  }
+
+  /** Moves data through the engine until nothing more can happen without I/O or a task. */
+  void pump() {
+    try {
+      boolean progress = true;
+      while (progress && state != State.CLOSED && !taskRunning) {
+        progress = false;
+        HandshakeStatus status = engine.getHandshakeStatus();
+        if (status == HandshakeStatus.NEED_TASK) {
+          runDelegatedTasks();
+          return;
+        }
+        if (status == HandshakeStatus.NEED_WRAP || hasOutput()) {
+          progress |= wrap();
+        }
+        if (!readPaused && (status == HandshakeStatus.NEED_UNWRAP
+            || status == HandshakeStatus.NEED_UNWRAP_AGAIN
+            || status == HandshakeStatus.NOT_HANDSHAKING)) {
+          progress |= unwrap();
+        }
+      }
+      flush();
+      finishCloseIfDone();
+      updateInterest();
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof SSLException) {
+        sendAlert();
+      }
+      closeNow(describe(e));
+    }
+  }
+
+  /**
+   * After the engine failed a handshake it holds an alert that tells the client why (for example
+   * certificate_revoked); send it, best effort, before closing.
+   */
+  private void sendAlert() {
+    try {
+      engine.closeOutbound();
+      netOut.clear();
+      engine.wrap(EMPTY, netOut);
+      flush();
+    } catch (IOException | RuntimeException ignored) {
+      // The connection is being closed for the original failure, which is what gets logged.
+    }
+  }
+
+  private boolean hasOutput() {
+    return !outbound.isEmpty() || (closeAfterFlush && !engine.isOutboundDone());
+  }
+
+  private boolean wrap() throws IOException {
+    if (netOut.position() > 0 && !flush()) {
+      return false;
+    }
+    if (closeAfterFlush && outbound.isEmpty() && state == State.OPEN) {
+      engine.closeOutbound();
+    }
+    ByteBuffer source = outbound.isEmpty() || state != State.OPEN ? EMPTY : outbound.peek();
+    SSLEngineResult result = engine.wrap(source, netOut);
+    if (!source.hasRemaining() && source != EMPTY) {
+      outbound.poll();
+    }
+    outboundBytes -= result.bytesConsumed();
+    checkFinished(result);
+    switch (result.getStatus()) {
+      case OK:
+        return result.bytesProduced() > 0 || result.bytesConsumed() > 0;
+      case BUFFER_OVERFLOW:
+        return flush();
+      case CLOSED:
+        return result.bytesProduced() > 0;
+      default:
+        throw new IllegalStateException("wrap returned " + result.getStatus());
+    }
+  }
+
+  private boolean unwrap() throws SSLException {
+    if (netIn.position() == 0) {
+      return false;
+    }
+    netIn.flip();
+    ByteBuffer plaintext = loop.plaintextBuffer();
+    plaintext.clear();
+    SSLEngineResult result;
+    try {
+      result = engine.unwrap(netIn, plaintext);
+    } finally {
+      netIn.compact();
+    }
+    checkFinished(result);
+    switch (result.getStatus()) {
+      case OK:
+        plaintext.flip();
+        deliver(plaintext);
+        return result.bytesConsumed() > 0 || result.bytesProduced() > 0;
+      case BUFFER_UNDERFLOW:
+        growIfFull();
+        return false;
+      case BUFFER_OVERFLOW:
+        throw new IllegalStateException("the loop's plaintext buffer is smaller than a record");
+      case CLOSED:
+        closeNow("the client ended the TLS session");
+        return false;
+      default:
+        throw new IllegalStateException("unwrap returned " + result.getStatus());
+    }
+  }
+
+  private void growIfFull() {
+    int packetBytes = engine.getSession().getPacketBufferSize();
+    if (netIn.remaining() == 0 && netIn.capacity() < packetBytes) {
+      ByteBuffer bigger = ByteBuffer.allocate(packetBytes);
+      netIn.flip();
+      bigger.put(netIn);
+      netIn = bigger;
+    }
+  }
+
+  private void checkFinished(SSLEngineResult result) {
+    if (result.getHandshakeStatus() == HandshakeStatus.FINISHED && state == State.HANDSHAKING) {
+      onHandshakeFinished();
+    }
+  }
+
+  private void onHandshakeFinished() {
+    loop.handshakeFinished(this);
+    PeerIdentity authenticated;
+    try {
+      authenticated = tls.authenticate(engine.getSession());
+    } catch (SSLException e) {
+      closeNow(describe(e));
+      return;
+    }
+    identity = authenticated;
+    state = State.OPEN;
+    lastInputNanos = System.nanoTime();
+    // The acceptor may touch the database (is the session limit reached? who is this?), so it
+    // runs on a worker; input that arrives meanwhile queues behind it in order.
+    dispatch(() -> handler = acceptor.accept(this));
+  }
+
+  private void deliver(ByteBuffer plaintext) {
+    if (!plaintext.hasRemaining()) {
+      return;
+    }
+    if (state != State.OPEN) {
+      closeNow("the client sent data before the handshake finished");
+      return;
+    }
+    boolean tooLong = !lines.feed(plaintext, this::dispatchLine);
+    if (tooLong) {
+      readPaused = true;
+      dispatch(() -> {
+        if (handler != null) {
+          handler.onLineTooLong();
+        }
+      });
+      return;
+    }
+    if (inbound.pending() >= limits.maxQueuedLines()) {
+      readPaused = true;
+      dispatch(() -> loop.execute(this::resumeReading));
+    }
+  }
+
+  private void dispatchLine(String line) {
+    try {
+      inbound.submit(() -> handler == null ? null : handler.onLine(line));
+    } catch (RejectedExecutionException e) {
+      closeNow("the server is overloaded (worker queue full)");
+    }
+  }
+
+  private void resumeReading() {
+    if (state == State.OPEN && readPaused && !closeAfterFlush) {
+      readPaused = false;
+      pump();
+    }
+  }
+
+  private void dispatch(Runnable task) {
+    try {
+      inbound.execute(task);
+    } catch (RejectedExecutionException e) {
+      closeNow("the server is overloaded (worker queue full)");
+    }
+  }
+
+  private void runDelegatedTasks() {
+    taskRunning = true;
+    try {
+      workers.execute(() -> {
+        for (Runnable task = engine.getDelegatedTask(); task != null;
+            task = engine.getDelegatedTask()) {
+          task.run();
+        }
+        loop.execute(() -> {
+          taskRunning = false;
+          pump();
+        });
+      });
+    } catch (RejectedExecutionException e) {
+      taskRunning = false;
+      closeNow("the server is overloaded (worker queue full)");
+    }
+  }
+
+  private void queue(byte[] bytes, boolean thenClose) {
+    if (state == State.CLOSED || closeAfterFlush) {
+      return;
+    }
+    outbound.add(ByteBuffer.wrap(bytes));
+    outboundBytes += bytes.length;
+    if (thenClose) {
+      closeAfterFlush = true;
+      readPaused = true;
+    }
+    if (outboundBytes > limits.maxQueuedOutputBytes()) {
+      closeNow("the client does not read its replies (" + outboundBytes + " bytes queued)");
+      return;
+    }
+    pump();
+  }
+
+  /** Writes what the engine produced; true when everything went out. */
+  private boolean flush() throws IOException {
+    if (netOut.position() == 0) {
+      return true;
+    }
+    netOut.flip();
+    try {
+      channel.write(netOut);
+    } finally {
+      netOut.compact();
+    }
+    return netOut.position() == 0;
+  }
+
+  private void finishCloseIfDone() {
+    if (closeAfterFlush && engine.isOutboundDone() && netOut.position() == 0) {
+      closeNow("closed by the server");
+    }
+  }
+
+  private void updateInterest() {
+    if (state == State.CLOSED || key == null || !key.isValid()) {
+      return;
+    }
+    int ops = 0;
+    if (!readPaused && !taskRunning) {
+      ops |= SelectionKey.OP_READ;
+    }
+    if (netOut.position() > 0) {
+      ops |= SelectionKey.OP_WRITE;
+    }
+    if (key.interestOps() != ops) {
+      key.interestOps(ops);
+    }
+  }
+
+  /** Closes the socket at once and tells the session layer; idempotent. */
+  void closeNow(String reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    boolean wasHandshaking = state == State.HANDSHAKING;
+    state = State.CLOSED;
+    closeReason = reason;
+    if (key != null) {
+      key.cancel();
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOG.debug("conn={} close failed: {}", id, e.getMessage());
+    }
+    outbound.clear();
+    loop.connectionClosed(this, wasHandshaking);
+    if (wasHandshaking) {
+      LOG.warn("conn={} from {} refused during the TLS handshake: {}", id, remote, reason);
+      return;
+    }
+    dispatch(() -> {
+      if (handler != null) {
+        handler.onClosed(closeReason);
+      }
+    });
+  }
+
+  private static InetSocketAddress remoteOf(SocketChannel channel) {
+    try {
+      return (InetSocketAddress) channel.getRemoteAddress();
+    } catch (IOException e) {
+      return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    }
+  }
+
+  private static String describe(Throwable failure) {
+    return TlsFactory.describe(failure);
+  }
+}
