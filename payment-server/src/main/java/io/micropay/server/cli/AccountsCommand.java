@@ -24,7 +24,7 @@ final class AccountsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Ledger ledger = JdbcLedger.open(ledgerOptions.url(), 1)) {
+    try (Ledger ledger = JdbcLedger.open(ledgerOptions.existingUrl(), 1)) {
       List<AccountBalance> accounts = ledger.accounts();
       PrintWriter out = spec.commandLine().getOut();
       out.printf("%-32s  %25s%n", "ACCOUNT", "BALANCE");

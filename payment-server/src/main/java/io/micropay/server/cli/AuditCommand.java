@@ -27,7 +27,7 @@ final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Ledger ledger = JdbcLedger.open(ledgerOptions.url(), 1)) {
+    try (Ledger ledger = JdbcLedger.open(ledgerOptions.existingUrl(), 1)) {
       AuditReport report = ledger.audit();
       spec.commandLine().getOut().println(report.describe());
       return report.balanced() ? StandardCommandLine.OK : UNBALANCED;

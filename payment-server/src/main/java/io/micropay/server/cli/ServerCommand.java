@@ -129,6 +129,10 @@ public final class ServerCommand implements Callable<Integer> {
 
   ServerConfig config() {
     int cores = Runtime.getRuntime().availableProcessors();
+    if (port < 0 || port > 65_535) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "port must be 0..65535, was " + port);
+    }
     try {
       return new ServerConfig(new InetSocketAddress(bind, port), new PkiLayout(sslDirectory),
           io.micropay.pki.Passphrase.fromFileOrEnvironment(keyPassphraseFile,
@@ -164,6 +168,22 @@ public final class ServerCommand implements Callable<Integer> {
 
     String url() {
       return databaseUrl != null ? databaseUrl : ServerConfig.derbyUrl(dataDirectory);
+    }
+
+    /**
+     * The URL of a ledger that must already exist: inspecting commands never create an empty
+     * one where the user mistyped a folder.
+     */
+    String existingUrl() {
+      if (databaseUrl != null) {
+        return databaseUrl;
+      }
+      Path ledger = dataDirectory.resolve("ledger");
+      if (!Files.isDirectory(ledger)) {
+        throw new LedgerException("there is no ledger in " + dataDirectory
+            + " (no folder 'ledger'); is --data-dir right?");
+      }
+      return "jdbc:derby:" + ledger.toAbsolutePath();
     }
 
     String describe() {

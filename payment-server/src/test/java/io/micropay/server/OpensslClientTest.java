@@ -1,0 +1,55 @@
+package io.micropay.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micropay.testing.OpenSsl;
+import io.micropay.testing.TestPki;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code openssl s_client}, with a peer certificate, as an independent client: it
+ * registers, logs in, lists and exits, and the reply bytes are checked exactly.
+ */
+@Timeout(60)
+class OpensslClientTest {
+  @TempDir
+  Path directory;
+
+  @Test
+  void opensslDrivesASessionAndGetsTheExactReplyBytes() throws Exception {
+    try (TestServer server = TestServer.start(directory)) {
+      TestPki.Identity alice = server.pki().peer("alice");
+      String input = "REGISTER#alice\r\nalice#6000\nList\r\nExit\r\n";
+      OpenSsl.Result result = OpenSsl.run(Duration.ofSeconds(30),
+          input.getBytes(StandardCharsets.US_ASCII), "s_client", "-connect",
+          "127.0.0.1:" + server.port(), "-cert", alice.certificate().toString(), "-key",
+          alice.key().toString(), "-CAfile", server.pki().layout().caCertificate().toString(),
+          "-verify_return_error", "-verify_ip", "127.0.0.1", "-quiet", "-ign_eof");
+      String key = Base64.getEncoder().encodeToString(
+          server.server().tls().certificate().getPublicKey().getEncoded());
+      String list = "10000\r\n" + key + "\r\n1\r\nalice#127.0.0.1#6000\r\n";
+      assertEquals("100 OK\r\n" + list + list + "Bye\r\n", result.stdout(), result.stderr());
+      assertEquals(0, result.exitCode(), result.output());
+    }
+  }
+
+  @Test
+  void opensslWithoutAClientCertificateIsRefused() throws Exception {
+    try (TestServer server = TestServer.start(directory)) {
+      OpenSsl.Result result = OpenSsl.run(Duration.ofSeconds(30),
+          "List\r\n".getBytes(StandardCharsets.US_ASCII), "s_client", "-connect",
+          "127.0.0.1:" + server.port(), "-CAfile",
+          server.pki().layout().caCertificate().toString(), "-quiet", "-ign_eof");
+      assertTrue(!result.stdout().contains("230") && !result.stdout().contains("220"),
+          "no protocol reply without a certificate: " + result.output());
+      assertTrue(result.stderr().contains("alert") || result.exitCode() != 0, result.output());
+    }
+  }
+}
