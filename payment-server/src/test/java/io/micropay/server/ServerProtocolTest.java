@@ -1,12 +1,15 @@
 package io.micropay.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micropay.pki.TlsFactory;
 import io.micropay.protocol.OnlineEntry;
 import io.micropay.protocol.OnlineList;
 import io.micropay.server.ledger.AuditReport;
 import io.micropay.testing.Await;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -201,6 +204,28 @@ class ServerProtocolTest {
     try (ProtocolClient alice = server.online("alice", 6000)) {
       Await.until("alice dropped", WAIT, () -> server.server().onlineAccounts() == 0);
       assertTrue(alice.isClosedByServer());
+    }
+  }
+
+  @Test
+  void revokingALoggedInPeerEndsItsSessionAndRefusesItsNextHandshake() throws Exception {
+    server = TestServer.start(directory);
+    TlsFactory aliceTls = server.pki().peerTls("alice", TestServer.TIMEOUT_MILLIS);
+    try (ProtocolClient bob = server.online("bob", 6001);
+        ProtocolClient alice = server.online("alice", 6000)) {
+      server.pki().revoke("alice");
+      Await.until("alice's session ended", Duration.ofSeconds(5),
+          () -> server.server().onlineAccounts() == 1);
+      assertTrue(alice.isClosedByServer());
+      // A client that loaded its certificate before the revocation tries again, resuming its
+      // TLS session if it can: the server refuses it without a restart.
+      assertThrows(IOException.class, () -> {
+        try (ProtocolClient again = new ProtocolClient(aliceTls.connectToServer("127.0.0.1",
+            server.port(), TestServer.TIMEOUT_MILLIS))) {
+          again.request("List");
+        }
+      });
+      assertEquals(List.of("bob"), bob.list().entries().stream().map(OnlineEntry::name).toList());
     }
   }
 
