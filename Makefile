@@ -33,8 +33,8 @@ certs: build ## make a CA, a server certificate and demo peers alice and bob in 
 	  else $(PKI) issue peer $$name --dir $(SSL_DIR) || exit 1; fi; \
 	done
 
-demo: ## build, certificates, server, two peers, a payment, balances shown
-	@echo "make demo: not yet - the peer does not exist yet (see issue 4)." >&2; exit 1
+demo: certs ## build, certificates, server, two peers, a payment, balances shown
+	@bin/demo
 
 clean: ## remove build output (keeps ssl/ and data/)
 	@$(MVN) $(MVNFLAGS) -q clean 2>&1 | $(STRIP_ANSI)

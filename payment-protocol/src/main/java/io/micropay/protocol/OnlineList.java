@@ -61,6 +61,7 @@ public record OnlineList(long balanceUnits, String serverPublicKeyBase64,
    * Reads an online list from {@code reader}.
    *
    * @throws AuthFailedException when the server answered {@code 220 AUTH_FAIL}
+   * @throws ServerBusyException when the server answered {@code 240 BUSY}
    * @throws ProtocolException when the reply is anything else that is not an online list, or has
    *     more than {@code maxEntries} entries
    */
@@ -68,6 +69,9 @@ public record OnlineList(long balanceUnits, String serverPublicKeyBase64,
     String first = require(reader.readLine(), "the balance");
     if (first.equals(Reply.AUTH_FAIL.wire())) {
       throw new AuthFailedException();
+    }
+    if (first.equals(Reply.BUSY.wire())) {
+      throw new ServerBusyException();
     }
     long balance = DecimalField.parse(first, 16);
     if (balance < 0 || balance > Limits.MAX_BALANCE) {

@@ -1,0 +1,211 @@
+package io.micropay.peer.cli;
+
+import io.micropay.peer.PeerConfig;
+import io.micropay.peer.PeerEvents;
+import io.micropay.peer.PeerFailure;
+import io.micropay.peer.PeerFailure.Kind;
+import io.micropay.peer.PeerNode;
+import io.micropay.peer.Prompter;
+import io.micropay.pki.cli.StandardCommandLine;
+import io.micropay.protocol.Amounts;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.completer.StringsCompleter;
+import org.jline.terminal.Terminal;
+
+/**
+ * The interactive shell: line editing and history (JLine), a friendly word for everything, and
+ * incoming payment requests printed above the prompt without garbling what is being typed. The
+ * numbers of the assignment's old menu work as shortcuts: 1 register, 2 login, 3 list, 4 pay,
+ * 5 exit.
+ */
+final class Shell implements Prompter, PeerEvents {
+  private static final List<String> HELP = List.of(
+      "  list | l | 3            who is online, and your balance",
+      "  pay <payee> <amount>    pay someone (4 asks for both)",
+      "  history | h             what you paid and received in this run",
+      "  deposit <amount>        add money to your account",
+      "  register | 1            open your account on the server",
+      "  login | 2               log in again",
+      "  help | ?                this list",
+      "  exit | quit | 5         leave (Ctrl-D too)",
+      "  y | n                   answer a payment request shown above the prompt");
+
+  private final Terminal terminal;
+  private final PrintWriter out;
+  private LineReader reader;
+  private PeerNode node;
+  private volatile CompletableFuture<Boolean> pendingAnswer;
+
+  Shell(Terminal terminal) {
+    this.terminal = terminal;
+    this.out = terminal.writer();
+  }
+
+  int run(PeerConfig config) {
+    reader = LineReaderBuilder.builder().terminal(terminal).appName("micropay")
+        .completer(new StringsCompleter("list", "pay", "history", "deposit", "register",
+            "login", "help", "exit"))
+        .build();
+    node = PeerNode.connect(config, this, this);
+    try {
+      out.println("micropay peer " + node.name() + ", connected to " + config.serverHost() + ":"
+          + config.serverPort() + ". Type help for the commands.");
+      login();
+      loop();
+      return StandardCommandLine.OK;
+    } finally {
+      node.close();
+      out.println("bye");
+      out.flush();
+    }
+  }
+
+  @Override
+  public void notice(String message) {
+    show(message);
+  }
+
+  @Override
+  public synchronized Optional<Boolean> ask(String question, Duration timeout) {
+    CompletableFuture<Boolean> answer = new CompletableFuture<>();
+    pendingAnswer = answer;
+    show(">>> " + question + "  (type y or n within " + timeout.toSeconds() + " s)");
+    try {
+      return Optional.of(answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      return Optional.empty();
+    } finally {
+      pendingAnswer = null;
+    }
+  }
+
+  private void loop() {
+    while (true) {
+      String line;
+      try {
+        line = reader.readLine(node.name() + "> ").trim();
+      } catch (UserInterruptException e) {
+        continue;
+      } catch (EndOfFileException e) {
+        return;
+      }
+      if (line.isEmpty()) {
+        continue;
+      }
+      if (answered(line)) {
+        continue;
+      }
+      if (!execute(line.split("\\s+"))) {
+        return;
+      }
+    }
+  }
+
+  private boolean answered(String line) {
+    CompletableFuture<Boolean> pending = pendingAnswer;
+    String word = line.toLowerCase(Locale.ROOT);
+    if (pending == null || !List.of("y", "yes", "n", "no", "accept", "decline").contains(word)) {
+      return false;
+    }
+    pending.complete(ConsolePrompter.isYes(word));
+    return true;
+  }
+
+  /** Runs one command; false when the user wants to leave. */
+  private boolean execute(String[] words) {
+    try {
+      switch (words[0].toLowerCase(Locale.ROOT)) {
+        case "list", "l", "3" -> Screen.onlineList(out, node.list(), node.name());
+        case "pay", "4" -> pay(words);
+        case "history", "h" -> Screen.history(out, node.history().entries());
+        case "deposit" -> deposit(words);
+        case "register", "1" -> register();
+        case "login", "2" -> login();
+        case "help", "?" -> HELP.forEach(out::println);
+        case "exit", "quit", "5" -> {
+          return false;
+        }
+        default -> out.println("unknown command '" + words[0] + "'; type help");
+      }
+    } catch (PeerFailure e) {
+      out.println("! " + e.getMessage());
+    }
+    out.flush();
+    return true;
+  }
+
+  private void pay(String[] words) {
+    String payee = words.length > 1 ? words[1] : reader.readLine("pay whom? ").trim();
+    String amountText = words.length > 2 ? words[2] : reader.readLine("how much? ").trim();
+    long amount = Amounts.parseOrInvalid(amountText);
+    if (amount < 0) {
+      out.println("! '" + amountText + "' is not an amount: whole units, 1 to 1000000000");
+      return;
+    }
+    out.println("asking " + payee + " to accept " + amount + " ...");
+    out.flush();
+    out.println(Screen.receipt(node.pay(payee, amount)));
+  }
+
+  private void deposit(String[] words) {
+    long amount = words.length > 1 ? Amounts.parseOrInvalid(words[1]) : -1;
+    if (amount < 0) {
+      out.println("! usage: deposit <amount>, whole units, 1 to 1000000000");
+      return;
+    }
+    if (!node.deposit(amount)) {
+      throw new PeerFailure(Kind.REFUSED_BY_SERVER, "the server refused the deposit (over its "
+          + "limit, or deposits are disabled)");
+    }
+    out.println("deposited " + amount);
+  }
+
+  private void register() {
+    if (!node.register()) {
+      out.println("! the server refused to register " + node.name() + ": already registered");
+      return;
+    }
+    out.println("registered " + node.name());
+    login();
+  }
+
+  private void login() {
+    try {
+      Screen.onlineList(out, node.goOnline(), node.name());
+      out.println("online; receiving payments on port " + node.listenPort());
+    } catch (PeerFailure e) {
+      if (e.kind() == Kind.REFUSED_BY_SERVER) {
+        out.println("'" + node.name() + "' is not registered yet: type register (or 1)");
+      } else {
+        throw e;
+      }
+    }
+    out.flush();
+  }
+
+  private void show(String message) {
+    if (reader != null && reader.isReading()) {
+      reader.printAbove(message);
+    } else {
+      out.println(message);
+      out.flush();
+    }
+  }
+}
