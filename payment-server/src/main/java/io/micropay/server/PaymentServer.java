@@ -52,6 +52,8 @@ public final class PaymentServer implements AutoCloseable {
   private final SessionAdmission admission;
   private final Presence presence;
   private final TlsServer transport;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private PaymentServer(ServerConfig config, TlsFactory tls, Ledger ledger, Settlement settlement,
       ThreadPoolExecutor workers, ScheduledExecutorService housekeeping,
@@ -158,6 +160,9 @@ public final class PaymentServer implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     LOG.info("shutting down: no new connections; finishing in-flight requests");
     transport.stopAccepting();
     housekeeping.shutdownNow();

@@ -12,54 +12,54 @@ import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLSocket;
 
 /** A line-at-a-time protocol client for tests, over a real TLS socket. */
-final class ProtocolClient implements AutoCloseable {
+public final class ProtocolClient implements AutoCloseable {
   private final SSLSocket socket;
   private final OutputStream out;
   private final LineReader in;
 
-  ProtocolClient(SSLSocket socket) throws IOException {
+  public ProtocolClient(SSLSocket socket) throws IOException {
     this.socket = socket;
     socket.setSoTimeout(TestServer.TIMEOUT_MILLIS);
     this.out = socket.getOutputStream();
     this.in = LineReader.forReplies(socket.getInputStream());
   }
 
-  void send(String line) throws IOException {
+  public void send(String line) throws IOException {
     out.write(Wire.encodeLine(line));
     out.flush();
   }
 
-  void sendRaw(byte[] bytes) throws IOException {
+  public void sendRaw(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
   }
 
-  String readLine() throws IOException {
+  public String readLine() throws IOException {
     return in.readLine();
   }
 
   /** Sends {@code line} and returns the one-line reply. */
-  String request(String line) throws IOException {
+  public String request(String line) throws IOException {
     send(line);
     return readLine();
   }
 
   /** Sends {@code line} and asserts the reply. */
-  void expect(String line, String reply) throws IOException {
+  public void expect(String line, String reply) throws IOException {
     assertEquals(reply, request(line), "reply to " + line);
   }
 
-  OnlineList onlineList() throws IOException {
+  public OnlineList onlineList() throws IOException {
     return OnlineList.read(in, Limits.DEFAULT_MAX_ONLINE_ENTRIES);
   }
 
-  OnlineList list() throws IOException {
+  public OnlineList list() throws IOException {
     send("List");
     return onlineList();
   }
 
   /** True when the server has closed the connection (reads end of stream). */
-  boolean isClosedByServer() throws IOException {
+  public boolean isClosedByServer() throws IOException {
     try {
       return in.readLine() == null;
     } catch (javax.net.ssl.SSLException | java.net.SocketException e) {

@@ -11,8 +11,8 @@ import java.time.Duration;
  * A real payment server for tests: its own throwaway PKI, a Derby ledger in a temporary folder,
  * TLS on 127.0.0.1 at a port the system picks. Close it to shut everything down.
  */
-final class TestServer implements AutoCloseable {
-  static final int TIMEOUT_MILLIS = 5_000;
+public final class TestServer implements AutoCloseable {
+  public static final int TIMEOUT_MILLIS = 5_000;
 
   private final TestPki pki;
   private final PaymentServer server;
@@ -22,13 +22,18 @@ final class TestServer implements AutoCloseable {
     this.server = server;
   }
 
+  /** A new server with the same PKI, data folder and settings as {@code closed}. */
+  public static TestServer reopen(TestServer closed) throws IOException {
+    return new TestServer(closed.pki, PaymentServer.start(closed.server.config()));
+  }
+
   /** A server with default settings in {@code directory}. */
-  static TestServer start(Path directory) throws IOException {
+  public static TestServer start(Path directory) throws IOException {
     return start(directory, settings -> settings);
   }
 
   /** A server whose settings {@code adjust} may change. */
-  static TestServer start(Path directory, java.util.function.UnaryOperator<Settings> adjust)
+  public static TestServer start(Path directory, java.util.function.UnaryOperator<Settings> adjust)
       throws IOException {
     TestPki pki = TestPki.create(directory.resolve("ssl"));
     Settings settings = adjust.apply(new Settings(64, 10_000, 1_000_000, Duration.ofMinutes(5),
@@ -41,41 +46,41 @@ final class TestServer implements AutoCloseable {
   }
 
   /** The settings tests vary. */
-  record Settings(int maxSessions, long initialBalance, long maxDeposit, Duration idleTimeout,
+  public record Settings(int maxSessions, long initialBalance, long maxDeposit, Duration idleTimeout,
       Duration handshakeTimeout) {
-    Settings withMaxSessions(int value) {
+    public Settings withMaxSessions(int value) {
       return new Settings(value, initialBalance, maxDeposit, idleTimeout, handshakeTimeout);
     }
 
-    Settings withMaxDeposit(long value) {
+    public Settings withMaxDeposit(long value) {
       return new Settings(maxSessions, initialBalance, value, idleTimeout, handshakeTimeout);
     }
 
-    Settings withIdleTimeout(Duration value) {
+    public Settings withIdleTimeout(Duration value) {
       return new Settings(maxSessions, initialBalance, maxDeposit, value, handshakeTimeout);
     }
   }
 
-  TestPki pki() {
+  public TestPki pki() {
     return pki;
   }
 
-  PaymentServer server() {
+  public PaymentServer server() {
     return server;
   }
 
-  int port() {
+  public int port() {
     return server.port();
   }
 
   /** A TLS connection to the server with {@code name}'s certificate (issued if needed). */
-  ProtocolClient connect(String name) throws IOException {
+  public ProtocolClient connect(String name) throws IOException {
     return new ProtocolClient(pki.peerTls(name, TIMEOUT_MILLIS)
         .connectToServer("127.0.0.1", port(), TIMEOUT_MILLIS));
   }
 
   /** Registers and logs in {@code name}, listening (nominally) on {@code port}. */
-  ProtocolClient online(String name, int port) throws IOException {
+  public ProtocolClient online(String name, int port) throws IOException {
     ProtocolClient client = connect(name);
     client.expect("REGISTER#" + name, "100 OK");
     client.send(name + "#" + port);
@@ -84,7 +89,7 @@ final class TestServer implements AutoCloseable {
   }
 
   /** Logs in {@code name}, registered before, listening (nominally) on {@code port}. */
-  ProtocolClient login(String name, int port) throws IOException {
+  public ProtocolClient login(String name, int port) throws IOException {
     ProtocolClient client = connect(name);
     client.send(name + "#" + port);
     client.onlineList();

@@ -48,7 +48,7 @@ final class OnlineCommand implements Callable<Integer> {
   Duration duration;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PeerEvents events = message -> {
       out.println(message);
@@ -74,14 +74,26 @@ final class OnlineCommand implements Callable<Integer> {
       left.countDown();
     }, "leave");
     Runtime.getRuntime().addShutdownHook(leave);
-    if (duration != null && !left.await(duration.toMillis(), TimeUnit.MILLISECONDS)) {
-      Runtime.getRuntime().removeShutdownHook(leave);
-      node.close();
-      out.println(node.name() + " left");
-    } else {
-      left.await();
+    try {
+      boolean signalled = duration == null ? awaitForever(left)
+          : left.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+      if (signalled) {
+        return PeerCommand.ok();
+      }
+    } catch (InterruptedException e) {
+      // Interrupted (an embedding program stopping us): leave like at the end of --duration.
+      Thread.currentThread().interrupt();
     }
+    Runtime.getRuntime().removeShutdownHook(leave);
+    node.close();
+    out.println(node.name() + " left");
+    out.flush();
     return PeerCommand.ok();
+  }
+
+  private static boolean awaitForever(CountDownLatch latch) throws InterruptedException {
+    latch.await();
+    return true;
   }
 
   private String describe() {

@@ -1,0 +1,196 @@
+package io.micropay.peer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micropay.server.TestServer;
+import io.micropay.testing.Await;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The peer's one-shot commands through {@code CommandLine.execute} against a real server: exit
+ * codes and the one line each prints.
+ */
+@Timeout(120)
+class PeerCommandTest {
+  @TempDir
+  Path directory;
+
+  private TestServer server;
+
+  record Run(int exitCode, String out, String err) {
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    server = TestServer.start(directory);
+    server.pki().peer("alice");
+    server.pki().peer("bob");
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void registerDepositListAndPayWithTheirExitCodes() throws Exception {
+    Run register = peer("alice", "register");
+    assertEquals(0, register.exitCode(), register.err());
+    assertEquals("registered alice\n", register.out());
+    Run again = peer("alice", "register");
+    assertEquals(4, again.exitCode());
+    assertTrue(again.err().startsWith("payment-peer: the server refused to register 'alice' "
+        + "(210 FAIL)"), again.err());
+    assertEquals(0, peer("bob", "register").exitCode());
+
+    Run deposit = peer("bob", "deposit", "500");
+    assertEquals(0, deposit.exitCode(), deposit.err());
+    assertEquals("deposited 500 into bob\n", deposit.out());
+
+    CompletableFuture<Run> online = new CompletableFuture<>();
+    Thread aliceOnline = new Thread(() -> online.complete(peer("alice", "online", "--accept",
+        "auto", "--auto-max", "1000", "--duration", "60s")), "alice-online");
+    aliceOnline.start();
+    Await.until("alice online", Duration.ofSeconds(20),
+        () -> server.server().onlineAccounts() == 1);
+
+    Run list = peer("bob", "list");
+    assertEquals(0, list.exitCode(), list.err());
+    assertTrue(list.out().startsWith("balance 10500\n"), list.out());
+    assertTrue(list.out().contains("alice  127.0.0.1:"), list.out());
+
+    Run pay = peer("bob", "pay", "alice", "300");
+    assertEquals(0, pay.exitCode(), pay.err());
+    assertEquals("paid alice 300 (balance 10500 -> 10200)\n", pay.out());
+
+    Run tooMuch = peer("bob", "pay", "alice", "1001");
+    assertEquals(6, tooMuch.exitCode(), "over alice's automatic limit: declined");
+    assertTrue(tooMuch.err().contains("alice declined the payment"), tooMuch.err());
+
+    Run broke = peer("bob", "pay", "alice", "20000");
+    assertEquals(4, broke.exitCode());
+    assertTrue(broke.err().contains("insufficient funds: your balance is 10200"), broke.err());
+
+    Run offline = peer("bob", "pay", "carol", "5");
+    assertEquals(5, offline.exitCode());
+    assertTrue(offline.err().contains("carol is not online"), offline.err());
+
+    assertEquals(OptionalLong.of(10_300), server.server().ledger().balance("alice"));
+    aliceOnline.interrupt();
+    Run alice = online.get(60, TimeUnit.SECONDS);
+    assertTrue(alice.out().contains("alice left"), alice.out());
+    assertEquals(0, alice.exitCode(), alice.err());
+    assertTrue(alice.out().contains("received 300 from bob (Transfer OK!)"), alice.out());
+    assertTrue(alice.out().contains("declined 1001 from bob (over the automatic limit"),
+        alice.out());
+  }
+
+  @Test
+  void listBeforeRegisteringSaysToRegister() {
+    Run list = peer("alice", "list");
+    assertEquals(4, list.exitCode());
+    assertTrue(list.err().contains("register the account first"), list.err());
+  }
+
+  @Test
+  void usageErrorsAreExitTwo() {
+    Run badAmount = peer("bob", "pay", "alice", "0");
+    assertEquals(2, badAmount.exitCode());
+    assertTrue(badAmount.err().contains("is not an amount"), badAmount.err());
+    assertEquals(2, peer("bob", "pay", "alice", "-5").exitCode());
+    assertEquals(2, peer("bob", "pay", "alice", "12abc").exitCode());
+    assertEquals(2, peer("bob", "pay", "alice").exitCode());
+    assertEquals(2, peer("bob", "deposit").exitCode());
+    assertEquals(2, peer("bob", "online", "--accept", "sometimes").exitCode());
+    Run unknown = run("--frobnicate", "list");
+    assertEquals(2, unknown.exitCode());
+  }
+
+  @Test
+  void anUnreachableServerIsExitThree() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Run run = run("--ssl-dir", server.pki().layout().directory().toString(), "--name", "bob",
+        "--server", "127.0.0.1:" + closedPort, "list");
+    assertEquals(3, run.exitCode());
+    assertTrue(run.err().contains("cannot reach the server at 127.0.0.1:" + closedPort),
+        run.err());
+  }
+
+  @Test
+  void aServerNameNotInItsCertificateIsRefused() {
+    Run run = run("--ssl-dir", server.pki().layout().directory().toString(), "--name", "bob",
+        "list", "--server", "127.0.0.2:" + server.port());
+    assertEquals(3, run.exitCode(), run.err());
+    assertTrue(run.err().contains("not for the host we dialled")
+        || run.err().contains("cannot reach the server"), run.err());
+  }
+
+  @Test
+  void identityProblemsAreExplained() {
+    Run several = run("--ssl-dir", server.pki().layout().directory().toString(), "--server",
+        "127.0.0.1:" + server.port(), "list");
+    assertEquals(1, several.exitCode());
+    assertTrue(several.err().contains("holds several peers [alice, bob]; say which one with "
+        + "--name"), several.err());
+    Run nobody = run("--ssl-dir", server.pki().layout().directory().toString(), "--name",
+        "nobody", "--server", "127.0.0.1:" + server.port(), "list");
+    assertEquals(1, nobody.exitCode());
+    assertTrue(nobody.err().contains("nobody.crt does not exist"), nobody.err());
+    Run badServer = run("--ssl-dir", server.pki().layout().directory().toString(), "--name",
+        "bob", "--server", "localhost", "list");
+    assertEquals(1, badServer.exitCode());
+    assertTrue(badServer.err().contains("--server must be <host>:<port>"), badServer.err());
+  }
+
+  @Test
+  void aRevokedCertificateIsAClearFailure() {
+    server.pki().revoke("bob");
+    Run run = peer("bob", "list");
+    assertEquals(1, run.exitCode());
+    assertTrue(run.err().contains("was revoked"), run.err());
+  }
+
+  @Test
+  void optionsWorkBeforeAndAfterTheCommand() {
+    assertEquals(0, peer("alice", "register").exitCode());
+    Run after = run("deposit", "7", "--ssl-dir", server.pki().layout().directory().toString(),
+        "--name", "alice", "--server", "127.0.0.1:" + server.port());
+    assertEquals(0, after.exitCode(), after.err());
+    assertEquals(OptionalLong.of(10_007), server.server().ledger().balance("alice"));
+  }
+
+  private Run peer(String name, String... command) {
+    List<String> args = new ArrayList<>(List.of("--ssl-dir",
+        server.pki().layout().directory().toString(), "--name", name, "--server",
+        "127.0.0.1:" + server.port()));
+    args.addAll(List.of(command));
+    return run(args.toArray(String[]::new));
+  }
+
+  private static Run run(String... args) {
+    CommandLine commandLine = PeerCommand.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    commandLine.setOut(new PrintWriter(out));
+    commandLine.setErr(new PrintWriter(err));
+    return new Run(commandLine.execute(args), out.toString(), err.toString());
+  }
+}

@@ -1,0 +1,103 @@
+package io.micropay.peer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micropay.peer.AcceptPolicy;
+import io.micropay.peer.PaymentReceipt;
+import io.micropay.peer.PeerConfig;
+import io.micropay.peer.PeerNode;
+import io.micropay.pki.Passphrase;
+import io.micropay.server.TestServer;
+import io.micropay.testing.Await;
+import io.micropay.testing.TestPki;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The interactive shell on a dumb terminal fed through a pipe: commands, the old menu numbers,
+ * and an incoming payment request answered at the prompt.
+ */
+@Timeout(60)
+class ShellTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir
+  Path directory;
+
+  @Test
+  void aPersonListsPaysAnswersARequestAndSeesTheirHistory() throws Exception {
+    try (TestServer server = TestServer.start(directory)) {
+      PeerNode bob = PeerNode.connect(config(server, "bob", AcceptPolicy.AUTO), message -> {
+      }, (question, timeout) -> Optional.empty());
+      bob.register();
+      bob.goOnline();
+      PipedOutputStream keyboard = new PipedOutputStream();
+      ByteArrayOutputStream screen = new ByteArrayOutputStream();
+      Terminal terminal = TerminalBuilder.builder().system(false).type("dumb")
+          .streams(new PipedInputStream(keyboard), screen).build();
+      CompletableFuture<Integer> shell = CompletableFuture.supplyAsync(
+          () -> new Shell(terminal).run(config(server, "alice", AcceptPolicy.PROMPT)));
+      Await.until("the shell says alice is not registered", WAIT,
+          () -> text(screen).contains("not registered yet"));
+      type(keyboard, "1");
+      Await.until("alice online", WAIT, () -> server.server().onlineAccounts() == 2);
+      type(keyboard, "list");
+      type(keyboard, "pay bob 5");
+      Await.until("alice paid bob", WAIT, () -> text(screen).contains("paid bob 5"));
+
+      CompletableFuture<PaymentReceipt> incoming = CompletableFuture.supplyAsync(
+          () -> bob.pay("alice", 7));
+      Await.until("the request above the prompt", WAIT,
+          () -> text(screen).contains("bob wants to pay you 7"));
+      type(keyboard, "y");
+      assertEquals(7, incoming.get(20, TimeUnit.SECONDS).amountUnits());
+      type(keyboard, "h");
+      type(keyboard, "5");
+      assertEquals(0, shell.get(20, TimeUnit.SECONDS));
+      bob.close();
+
+      String output = text(screen);
+      assertTrue(output.contains("balance 10000"), output);
+      assertTrue(output.contains("paid bob 5 (balance 10000 -> 9995)"), output);
+      assertTrue(output.contains("received 7 from bob (Transfer OK!)"), output);
+      assertTrue(output.lines().anyMatch(l -> l.contains("paid") && l.contains("to bob")),
+          output);
+      assertTrue(output.contains("bye"), output);
+      assertEquals(OptionalLong.of(10_002), server.server().ledger().balance("alice"));
+    }
+  }
+
+  private static PeerConfig config(TestServer server, String name, AcceptPolicy policy) {
+    TestPki.Identity identity = server.pki().peer(name);
+    return new PeerConfig(server.pki().layout(), identity.certificate(), identity.key(),
+        Passphrase.none(), "127.0.0.1", server.port(), 0, Duration.ofSeconds(5),
+        Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(15), policy,
+        1_000_000, 3);
+  }
+
+  private static void type(PipedOutputStream keyboard, String line) throws IOException {
+    keyboard.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    keyboard.flush();
+  }
+
+  private static String text(ByteArrayOutputStream screen) {
+    synchronized (screen) {
+      return screen.toString(StandardCharsets.UTF_8);
+    }
+  }
+}
