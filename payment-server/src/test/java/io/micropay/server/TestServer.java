@@ -33,31 +33,45 @@ public final class TestServer implements AutoCloseable {
   }
 
   /** A server whose settings {@code adjust} may change. */
-  public static TestServer start(Path directory, java.util.function.UnaryOperator<Settings> adjust)
-      throws IOException {
+  public static TestServer start(Path directory,
+      java.util.function.UnaryOperator<Settings> adjust) throws IOException {
     TestPki pki = TestPki.create(directory.resolve("ssl"));
-    Settings settings = adjust.apply(new Settings(64, 10_000, 1_000_000, Duration.ofMinutes(5),
-        Duration.ofSeconds(5)));
+    Settings settings = adjust.apply(new Settings(64, 2_000, 10_000, 1_000_000,
+        Duration.ofMinutes(5), Duration.ofSeconds(5), Verbosity.ALL));
     ServerConfig config = new ServerConfig(new InetSocketAddress("127.0.0.1", 0), pki.layout(),
         Passphrase.none(), ServerConfig.derbyUrl(directory.resolve("data")), 8, 2,
-        settings.maxSessions(), 100, settings.initialBalance(), settings.maxDeposit(),
-        settings.idleTimeout(), settings.handshakeTimeout(), Verbosity.ALL);
+        settings.maxSessions(), settings.maxHandshakes(), settings.initialBalance(),
+        settings.maxDeposit(), settings.idleTimeout(), settings.handshakeTimeout(),
+        settings.verbosity());
     return new TestServer(pki, PaymentServer.start(config));
   }
 
   /** The settings tests vary. */
-  public record Settings(int maxSessions, long initialBalance, long maxDeposit, Duration idleTimeout,
-      Duration handshakeTimeout) {
+  public record Settings(int maxSessions, int maxHandshakes, long initialBalance,
+      long maxDeposit, Duration idleTimeout, Duration handshakeTimeout, Verbosity verbosity) {
     public Settings withMaxSessions(int value) {
-      return new Settings(value, initialBalance, maxDeposit, idleTimeout, handshakeTimeout);
+      return new Settings(value, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
+          handshakeTimeout, verbosity);
     }
 
     public Settings withMaxDeposit(long value) {
-      return new Settings(maxSessions, initialBalance, value, idleTimeout, handshakeTimeout);
+      return new Settings(maxSessions, maxHandshakes, initialBalance, value, idleTimeout,
+          handshakeTimeout, verbosity);
     }
 
     public Settings withIdleTimeout(Duration value) {
-      return new Settings(maxSessions, initialBalance, maxDeposit, value, handshakeTimeout);
+      return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, value,
+          handshakeTimeout, verbosity);
+    }
+
+    public Settings withVerbosity(Verbosity value) {
+      return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
+          handshakeTimeout, value);
+    }
+
+    public Settings withHandshakeTimeout(Duration value) {
+      return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
+          value, verbosity);
     }
   }
 

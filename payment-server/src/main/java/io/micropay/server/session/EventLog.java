@@ -13,7 +13,11 @@ public final class EventLog {
   private static final Logger LOG = LoggerFactory.getLogger("io.micropay.server.events");
   private static final int MAX_LOGGED_ENTRIES = 50;
 
+  /** Refusal lines logged per second at most. */
+  static final int MAX_REFUSALS_PER_SECOND = 20;
+
   private final Verbosity verbosity;
+  private final LogRateLimit refusals = new LogRateLimit(MAX_REFUSALS_PER_SECOND);
 
   public EventLog(Verbosity verbosity) {
     this.verbosity = verbosity;
@@ -23,7 +27,19 @@ public final class EventLog {
     LOG.info("conn={} account={} {}", connectionId, account, what);
   }
 
+  /**
+   * A refused request: a WARN line, but at most {@value #MAX_REFUSALS_PER_SECOND} a second, so a
+   * client sending garbage as fast as it can cannot fill the disk with our log. The next line
+   * after a quiet spell says how many were left out.
+   */
   void refused(long connectionId, String account, String what) {
+    long suppressed = refusals.tryAcquire();
+    if (suppressed < 0) {
+      return;
+    }
+    if (suppressed > 0) {
+      LOG.warn("({} similar lines left out)", suppressed);
+    }
     LOG.warn("conn={} account={} {}", connectionId, account, what);
   }
 
