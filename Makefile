@@ -9,7 +9,11 @@ SSL_DIR  ?= ssl
 PKI      := bin/pki
 
 .DEFAULT_GOAL := help
-.PHONY: help build test certs demo clean
+.PHONY: help build test certs demo clean fuzz soak
+
+FUZZ_LINES  ?= 1000000
+SOAK_CYCLES ?= 50
+SYSTEM_TEST := $(MVN) $(MVNFLAGS) -pl system-tests -am verify -Dsurefire.failIfNoSpecifiedTests=false
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -35,6 +39,14 @@ certs: build ## make a CA, a server certificate and demo peers alice and bob in 
 
 demo: certs ## build, certificates, server, two peers, a payment, balances shown
 	@bin/demo
+
+fuzz: ## fuzz the codec and a live session with FUZZ_LINES lines (default 1000000)
+	$(SYSTEM_TEST) -Dtest=SessionFuzzTest -Dmicropay.fuzz.lines=$(FUZZ_LINES)
+	@cat system-tests/target/hostile-figures.txt
+
+soak: ## kill -9 the server SOAK_CYCLES times (default 50) under load; check the books each time
+	$(SYSTEM_TEST) -Dtest=KillRestartSoakTest -Dmicropay.soak.cycles=$(SOAK_CYCLES)
+	@cat system-tests/target/hostile-figures.txt
 
 clean: ## remove build output (keeps ssl/ and data/)
 	@$(MVN) $(MVNFLAGS) -q clean 2>&1 | $(STRIP_ANSI)

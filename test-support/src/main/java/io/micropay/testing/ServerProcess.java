@@ -44,22 +44,28 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static ServerProcess start(Path sslDirectory, Path dataDirectory,
       List<String> extraArguments) {
+    return start(0, sslDirectory, dataDirectory, extraArguments);
+  }
+
+  /** As {@link #start(Path, Path, List)}, on {@code port} (a restart on the same address). */
+  public static ServerProcess start(int port, Path sslDirectory, Path dataDirectory,
+      List<String> extraArguments) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), MAIN_CLASS,
-        "--port", "0", "--ssl-dir", sslDirectory.toString(),
+        "--port", Integer.toString(port), "--ssl-dir", sslDirectory.toString(),
         "--data-dir", dataDirectory.toString()));
     command.addAll(extraArguments);
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       StringBuffer output = new StringBuffer();
-      CompletableFuture<Integer> port = new CompletableFuture<>();
-      Thread reader = new Thread(() -> readOutput(process, output, port), "server-output");
+      CompletableFuture<Integer> listening = new CompletableFuture<>();
+      Thread reader = new Thread(() -> readOutput(process, output, listening), "server-output");
       reader.setDaemon(true);
       reader.start();
       try {
-        return new ServerProcess(process, port.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS),
-            output, reader);
+        return new ServerProcess(process,
+            listening.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS), output, reader);
       } catch (ExecutionException | TimeoutException e) {
         process.destroyForcibly();
         throw new IllegalStateException("the server did not start:\n" + output, e);

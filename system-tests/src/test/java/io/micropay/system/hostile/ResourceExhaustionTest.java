@@ -1,0 +1,188 @@
+package io.micropay.system.hostile;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micropay.pki.TlsFactory;
+import io.micropay.server.ProtocolClient;
+import io.micropay.server.TestServer;
+import io.micropay.server.Verbosity;
+import io.micropay.testing.Await;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Attacks on the server's resources: many half-open handshakes, sessions that trickle a byte a
+ * second, and a flood of connections past the session limit. During each, a well-behaved peer
+ * still gets its whole conversation done within two seconds, and the server's heap stays
+ * bounded.
+ */
+@Timeout(180)
+class ResourceExhaustionTest {
+  /** How many stalled handshakes the first attack holds open. */
+  static final int STALLED_HANDSHAKES = 1_000;
+  /** Heap growth allowed while the stalled handshakes are held: about 200 KB each at most. */
+  static final long MAX_HEAP_GROWTH_BYTES = 200L * 1024 * 1024;
+
+  @TempDir
+  Path directory;
+
+  @Test
+  void aThousandStalledHandshakesDoNotStopAWellBehavedPeer() throws Exception {
+    try (TestServer server = TestServer.start(directory, settings -> settings
+        .withVerbosity(Verbosity.EVENTS).withHandshakeTimeout(Duration.ofMinutes(2)))) {
+      server.online("bob", 6001).close();
+      long heapBefore = usedHeapBytes();
+      List<Socket> stalled = new ArrayList<>();
+      try {
+        for (int i = 0; i < STALLED_HANDSHAKES; i++) {
+          stalled.add(new Socket(InetAddress.getLoopbackAddress(), server.port()));
+        }
+        Await.until("all stalled connections accepted", Duration.ofSeconds(30),
+            () -> server.server().openConnections() >= STALLED_HANDSHAKES);
+        Duration took = WellBehavedPeer.converse(server, "alice", "bob");
+        assertTrue(took.compareTo(WellBehavedPeer.BUDGET) <= 0, "took " + took);
+        long growth = usedHeapBytes() - heapBefore;
+        assertTrue(growth < MAX_HEAP_GROWTH_BYTES, "heap grew by " + growth + " bytes");
+        Figures.report("stalled handshakes held", STALLED_HANDSHAKES, "well-behaved peer took "
+            + took.toMillis() + " ms; heap grew " + growth / (1024 * 1024) + " MB");
+      } finally {
+        for (Socket socket : stalled) {
+          socket.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void pastTheHandshakeLimitTheOldestStalledHandshakesAreDropped() throws Exception {
+    try (TestServer server = TestServer.start(directory, settings -> settings
+        .withVerbosity(Verbosity.EVENTS).withMaxHandshakes(100)
+        .withHandshakeTimeout(Duration.ofMinutes(2)))) {
+      server.online("bob", 6001).close();
+      List<Socket> stalled = new ArrayList<>();
+      try {
+        for (int i = 0; i < 300; i++) {
+          stalled.add(new Socket(InetAddress.getLoopbackAddress(), server.port()));
+        }
+        Await.until("the first 200 dropped", Duration.ofSeconds(30),
+            () -> server.server().openConnections() <= 100);
+        Duration took = WellBehavedPeer.converse(server, "alice", "bob");
+        assertTrue(took.compareTo(WellBehavedPeer.BUDGET) <= 0, "took " + took);
+        stalled.get(0).setSoTimeout(5_000);
+        assertTrue(stalled.get(0).getInputStream().read() < 0, "the oldest was closed");
+      } finally {
+        for (Socket socket : stalled) {
+          socket.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void sessionsTricklingAByteASecondDoNotStopAWellBehavedPeer() throws Exception {
+    try (TestServer server = TestServer.start(directory, settings -> settings
+        .withVerbosity(Verbosity.EVENTS).withMaxSessions(500))) {
+      server.online("bob", 6001).close();
+      TlsFactory mallory = server.pki().peerTls("mallory", TestServer.TIMEOUT_MILLIS);
+      List<SSLSocket> tricklers = new ArrayList<>();
+      ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor();
+      try {
+        for (int i = 0; i < 200; i++) {
+          tricklers.add(mallory.connectToServer("127.0.0.1", server.port(),
+              TestServer.TIMEOUT_MILLIS));
+        }
+        byte[] slowLine = "REGISTER#mallory".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        AtomicInteger next = new AtomicInteger();
+        drip.scheduleAtFixedRate(() -> {
+          int index = next.getAndIncrement() % slowLine.length;
+          for (SSLSocket socket : tricklers) {
+            try {
+              socket.getOutputStream().write(slowLine[index]);
+              socket.getOutputStream().flush();
+            } catch (IOException ignored) {
+              // A closed trickler is one less.
+            }
+          }
+        }, 0, 1, TimeUnit.SECONDS);
+        Await.until("the tricklers are sessions", Duration.ofSeconds(30),
+            () -> server.server().activeSessions() >= 200);
+        Duration took = WellBehavedPeer.converse(server, "alice", "bob");
+        assertTrue(took.compareTo(WellBehavedPeer.BUDGET) <= 0, "took " + took);
+        Figures.report("trickling sessions held", 200, "well-behaved peer took "
+            + took.toMillis() + " ms");
+      } finally {
+        drip.shutdownNow();
+        for (SSLSocket socket : tricklers) {
+          socket.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aFloodPastTheSessionLimitDoesNotStopAWellBehavedPeer() throws Exception {
+    try (TestServer server = TestServer.start(directory, settings -> settings
+        .withVerbosity(Verbosity.EVENTS).withMaxSessions(60))) {
+      server.online("bob", 6001).close();
+      TlsFactory mallory = server.pki().peerTls("mallory", TestServer.TIMEOUT_MILLIS);
+      List<ProtocolClient> held = new ArrayList<>();
+      AtomicBoolean flooding = new AtomicBoolean(true);
+      AtomicInteger busy = new AtomicInteger();
+      ExecutorService flood = Executors.newFixedThreadPool(4);
+      try {
+        for (int i = 0; i < 50; i++) {
+          held.add(new ProtocolClient(mallory.connectToServer("127.0.0.1", server.port(),
+              TestServer.TIMEOUT_MILLIS)));
+        }
+        for (int t = 0; t < 4; t++) {
+          flood.execute(() -> {
+            while (flooding.get()) {
+              try (ProtocolClient attacker = new ProtocolClient(mallory.connectToServer(
+                  "127.0.0.1", server.port(), TestServer.TIMEOUT_MILLIS))) {
+                if ("240 BUSY".equals(attacker.request("List"))) {
+                  busy.incrementAndGet();
+                }
+              } catch (IOException ignored) {
+                // Refused or dropped: the flood goes on.
+              }
+            }
+          });
+        }
+        Await.until("the flood is turned away", Duration.ofSeconds(30), () -> busy.get() > 0
+            || server.server().activeSessions() >= 54);
+        Duration took = WellBehavedPeer.converse(server, "alice", "bob");
+        assertTrue(took.compareTo(WellBehavedPeer.BUDGET) <= 0, "took " + took);
+        Figures.report("flood past max-sessions 60", busy.get(), "connections answered 240 BUSY;"
+            + " well-behaved peer took " + took.toMillis() + " ms");
+      } finally {
+        flooding.set(false);
+        flood.shutdown();
+        flood.awaitTermination(30, TimeUnit.SECONDS);
+        for (ProtocolClient client : held) {
+          client.close();
+        }
+      }
+    }
+  }
+
+  private static long usedHeapBytes() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+}
