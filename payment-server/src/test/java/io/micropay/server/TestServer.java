@@ -64,6 +64,11 @@ public final class TestServer implements AutoCloseable {
           handshakeTimeout, verbosity);
     }
 
+    public Settings withMaxHandshakes(int value) {
+      return new Settings(maxSessions, value, initialBalance, maxDeposit, idleTimeout,
+          handshakeTimeout, verbosity);
+    }
+
     public Settings withVerbosity(Verbosity value) {
       return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
           handshakeTimeout, value);
