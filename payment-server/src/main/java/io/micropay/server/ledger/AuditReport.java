@@ -19,6 +19,7 @@ public record AuditReport(long accountCount, long journalRows, long transferCoun
     long totalBalanceUnits, long totalGrantUnits, long totalDepositUnits,
     List<String> discrepancies) {
 
+  /** Keeps an unmodifiable copy of the discrepancies. */
   public AuditReport {
     discrepancies = List.copyOf(discrepancies);
   }

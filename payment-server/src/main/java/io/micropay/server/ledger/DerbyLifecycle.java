@@ -45,6 +45,10 @@ final class DerbyLifecycle {
   /**
    * Shuts an embedded Derby database down so its files are consistent and the next start needs
    * no recovery; drops it when it lives in memory. Other URLs need nothing.
+   *
+   * <p>Only this one database is shut down (SQLState 08006), never the whole Derby system
+   * ({@code jdbc:derby:;shutdown=true}, SQLState XJ015): other ledgers may be open in the same
+   * JVM (tests, the CLI), and a system shutdown would also deregister the driver under them.
    */
   static void shutdown(String url) {
     if (!isEmbeddedDerby(url)) {
@@ -58,7 +62,7 @@ final class DerbyLifecycle {
           databaseName(url));
     } catch (SQLException e) {
       if (DATABASE_SHUT_DOWN.equals(e.getSQLState())) {
-        LOG.debug("ledger {} closed cleanly", databaseName(url));
+        LOG.info("ledger {} {}", databaseName(url), inMemory ? "dropped" : "shut down cleanly");
       } else {
         LOG.error("ledger {} did not shut down cleanly: {} (SQLState {})", databaseName(url),
             e.getMessage(), e.getSQLState());
@@ -72,7 +76,16 @@ final class DerbyLifecycle {
     return attributes < 0 ? url : url.substring(0, attributes);
   }
 
-  private static String databaseName(String url) {
-    return databaseUrl(url).replaceFirst("^jdbc:derby:", "");
+  /**
+   * The database a URL names, for messages: without its attributes, which may carry a user and
+   * password ({@code ;password=} on Derby, {@code ?password=} on PostgreSQL).
+   */
+  static String databaseName(String url) {
+    String database = databaseUrl(url);
+    int query = database.indexOf('?');
+    if (query >= 0) {
+      database = database.substring(0, query);
+    }
+    return database.replaceFirst("^jdbc:derby:", "");
   }
 }

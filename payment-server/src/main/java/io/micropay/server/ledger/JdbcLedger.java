@@ -1,16 +1,21 @@
 package io.micropay.server.ledger;
 
+import io.micropay.server.ledger.LedgerStatements.RecordedTransfer;
 import io.micropay.server.ledger.TransferOutcome.Status;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,80 +25,100 @@ import org.slf4j.LoggerFactory;
  *
  * <p>How it keeps its promises:
  * <ul>
- *   <li><b>No overdraft</b>: the debit is {@code UPDATE ... WHERE balance >= amount}, so two
- *       racing transfers cannot both pass the check; a CHECK constraint is the last line.</li>
- *   <li><b>No deadlock</b>: the two account rows of a transfer are updated in name order, so
- *       opposite transfers between the same accounts queue instead of waiting on each other.</li>
- *   <li><b>Exactly once</b>: a unique constraint on (payer, transfer id) in the journal; a
- *       report that loses the race for it rolls back and finds the winner's row.</li>
- *   <li><b>Durable</b>: methods return after commit (Derby's log is forced at commit).</li>
+ *   <li><b>No deadlock</b>: a transaction first locks every account it will touch, in name
+ *       order, and only then reads, checks and writes. Opposite transfers between the same two
+ *       accounts, and batches that share accounts, queue instead of waiting on each other.</li>
+ *   <li><b>No overdraft</b>: every check runs on balances read under those locks, before any
+ *       write, so a failing command writes nothing and needs no undo. The debit is still
+ *       {@code UPDATE ... WHERE balance >= amount}, and a CHECK constraint is the last line.</li>
+ *   <li><b>Exactly once</b>: a unique constraint on (payer, transfer id) in the journal. The
+ *       payer's lock makes two reports of one id take turns, so the second finds the first's
+ *       row; should a writer that skips the lock win anyway, the loser gets SQLState 23505, rolls
+ *       back and runs again, and then finds the winner's row.</li>
+ *   <li><b>Durable</b>: methods return after commit (Derby forces its log at commit).</li>
  * </ul>
  */
 public final class JdbcLedger implements Ledger {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcLedger.class);
-  private static final String UNIQUE_VIOLATION = "23505";
+  /**
+   * How long a caller waits for a free connection. The server sizes the pool above its worker
+   * count, so a wait this long means something is stuck, and failing says so.
+   */
+  static final long BORROW_TIMEOUT_MILLIS = 30_000;
+  /**
+   * How often a batch is run again after losing a transfer-id race. One retry always suffices
+   * (the winner's row is then committed and found); the bound only stops a broken database
+   * from looping us forever.
+   */
+  private static final int MAX_DUPLICATE_RACE_RETRIES = 3;
 
   private final String url;
   private final ConnectionPool pool;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private JdbcLedger(String url, ConnectionPool pool) {
     this.url = url;
     this.pool = pool;
   }
 
-  /** Opens the ledger at {@code url} with {@code poolSize} connections, migrating the schema. */
-  public static JdbcLedger open(String url, int poolSize) {
+  /**
+   * Opens the ledger at {@code jdbcUrl} with {@code poolSize} connections and brings its schema
+   * up to date.
+   *
+   * @throws LedgerException if the database cannot be opened, is in use by another process, or
+   *     has a schema newer than this code
+   * @throws IllegalArgumentException if {@code poolSize} is outside 1 to
+   *     {@link ConnectionPool#MAX_SIZE}
+   */
+  public static JdbcLedger open(String jdbcUrl, int poolSize) {
+    Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     ConnectionPool pool;
     try {
-      pool = new ConnectionPool(url, poolSize);
+      pool = new ConnectionPool(jdbcUrl, poolSize, BORROW_TIMEOUT_MILLIS);
     } catch (SQLException e) {
-      throw new LedgerException(DerbyLifecycle.explainOpenFailure(url, e), e);
+      throw new LedgerException(DerbyLifecycle.explainOpenFailure(jdbcUrl, e), e);
     }
-    JdbcLedger ledger = new JdbcLedger(url, pool);
-    Connection connection = pool.borrow();
+    JdbcLedger ledger = new JdbcLedger(jdbcUrl, pool);
     try {
-      SchemaMigrations.migrate(connection);
-    } catch (SQLException | RuntimeException e) {
-      pool.release(connection);
+      int version = ledger.inTransaction(SchemaMigrations::migrate);
+      LOG.info("ledger {} open: schema version {}, {} connections",
+          DerbyLifecycle.databaseName(jdbcUrl), version, poolSize);
+      return ledger;
+    } catch (RuntimeException e) {
       ledger.close();
-      throw e instanceof LedgerException ledgerException ? ledgerException
-          : new LedgerException("cannot prepare the ledger schema: " + e.getMessage(), e);
+      throw e;
     }
-    pool.release(connection);
-    return ledger;
   }
 
   @Override
   public OpenAccountResult openAccount(String name, long openingGrantUnits,
       long openingDepositUnits) {
+    requireAccountName(name);
     if (openingGrantUnits < 0 || openingDepositUnits < 0) {
-      throw new IllegalArgumentException("opening amounts must not be negative");
+      throw new IllegalArgumentException("opening amounts must not be negative, were "
+          + openingGrantUnits + " and " + openingDepositUnits);
     }
-    if (openingGrantUnits + openingDepositUnits > MAX_BALANCE_UNITS) {
+    // Written as a subtraction so that two huge amounts cannot overflow into a small sum.
+    if (openingGrantUnits > MAX_BALANCE_UNITS - openingDepositUnits) {
       return OpenAccountResult.LIMIT_EXCEEDED;
     }
     return inTransaction(connection -> {
-      try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT INTO accounts (name, balance, opened_at) VALUES (?, ?, ?)")) {
-        insert.setString(1, name);
-        insert.setLong(2, openingGrantUnits + openingDepositUnits);
-        insert.setTimestamp(3, now());
-        insert.executeUpdate();
-      } catch (SQLException e) {
-        if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+      try (LedgerStatements sql = new LedgerStatements(connection)) {
+        if (!sql.insertAccount(name, openingGrantUnits + openingDepositUnits)) {
           connection.rollback();
           return OpenAccountResult.ALREADY_EXISTS;
         }
-        throw e;
+        if (openingGrantUnits > 0) {
+          sql.journal(JournalEntry.Kind.GRANT, null, name, openingGrantUnits, null);
+        }
+        if (openingDepositUnits > 0) {
+          sql.journal(JournalEntry.Kind.DEPOSIT, null, name, openingDepositUnits, null);
+        }
+        connection.commit();
+        LOG.debug("account {}: opened with grant {} and deposit {}", name, openingGrantUnits,
+            openingDepositUnits);
+        return OpenAccountResult.OPENED;
       }
-      if (openingGrantUnits > 0) {
-        journal(connection, JournalEntry.Kind.GRANT, null, name, openingGrantUnits, null);
-      }
-      if (openingDepositUnits > 0) {
-        journal(connection, JournalEntry.Kind.DEPOSIT, null, name, openingDepositUnits, null);
-      }
-      connection.commit();
-      return OpenAccountResult.OPENED;
     });
   }
 
@@ -103,16 +128,21 @@ public final class JdbcLedger implements Ledger {
       throw new IllegalArgumentException("deposit must be positive, was " + amountUnits);
     }
     return inTransaction(connection -> {
-      if (!exists(connection, name)) {
-        return DepositResult.UNKNOWN_ACCOUNT;
+      try (LedgerStatements sql = new LedgerStatements(connection)) {
+        Long balance = sql.lockInNameOrder(List.of(name)).get(name);
+        if (balance == null) {
+          return DepositResult.UNKNOWN_ACCOUNT;
+        }
+        if (balance > MAX_BALANCE_UNITS - amountUnits) {
+          return DepositResult.LIMIT_EXCEEDED;
+        }
+        sql.credit(name, amountUnits, balance);
+        sql.journal(JournalEntry.Kind.DEPOSIT, null, name, amountUnits, null);
+        connection.commit();
+        LOG.debug("account {}: deposited {}, balance {}", name, amountUnits,
+            balance + amountUnits);
+        return DepositResult.OK;
       }
-      if (!credit(connection, name, amountUnits)) {
-        connection.rollback();
-        return DepositResult.LIMIT_EXCEEDED;
-      }
-      journal(connection, JournalEntry.Kind.DEPOSIT, null, name, amountUnits, null);
-      connection.commit();
-      return DepositResult.OK;
     });
   }
 
@@ -123,177 +153,112 @@ public final class JdbcLedger implements Ledger {
 
   @Override
   public List<TransferOutcome> transferBatch(List<TransferCommand> commands) {
-    if (commands.isEmpty()) {
+    if (commands.size() > MAX_BATCH_COMMANDS) {
+      throw new IllegalArgumentException("a batch holds at most " + MAX_BATCH_COMMANDS
+          + " transfers, was " + commands.size());
+    }
+    List<TransferCommand> batch = List.copyOf(commands);
+    if (batch.isEmpty()) {
       return List.of();
     }
     for (int attempt = 1; ; attempt++) {
       try {
-        return inTransaction(connection -> settleAll(connection, commands));
+        List<TransferOutcome> outcomes = inTransaction(connection -> settleAll(connection, batch));
+        logOutcomes(batch, outcomes);
+        return outcomes;
       } catch (DuplicateRace race) {
-        // Another connection committed one of these ids meanwhile: run the batch again; the
-        // id check now finds the committed row. Bounded: each retry means another commit won.
-        if (attempt >= commands.size() + 1) {
-          throw new LedgerException("transfer ids kept colliding after " + attempt
-              + " attempts", race);
+        if (attempt > MAX_DUPLICATE_RACE_RETRIES) {
+          throw new LedgerException("transfer " + race.command.transferId() + " from "
+              + race.command.payer() + " kept colliding after " + attempt + " attempts", race);
         }
+        LOG.warn("transfer {} from {}: another connection recorded this id first; checking"
+            + " the batch of {} again", race.command.transferId(), race.command.payer(),
+            batch.size());
       }
     }
   }
 
-  private List<TransferOutcome> settleAll(Connection connection, List<TransferCommand> commands)
+  private List<TransferOutcome> settleAll(Connection connection, List<TransferCommand> batch)
       throws SQLException {
-    List<TransferOutcome> outcomes = new ArrayList<>(commands.size());
-    for (TransferCommand command : commands) {
-      // Each transfer gets a savepoint: one that fails is undone alone, its batch-mates stay.
-      Savepoint savepoint = connection.setSavepoint();
-      TransferOutcome outcome = settle(connection, command);
-      if (outcome.status() == Status.SETTLED) {
-        connection.releaseSavepoint(savepoint);
-      } else {
-        connection.rollback(savepoint);
+    try (LedgerStatements sql = new LedgerStatements(connection)) {
+      Set<String> names = new HashSet<>();
+      for (TransferCommand command : batch) {
+        names.add(command.payer());
+        names.add(command.payee());
       }
-      outcomes.add(outcome);
+      Map<String, Long> balances = sql.lockInNameOrder(names);
+      List<TransferOutcome> outcomes = new ArrayList<>(batch.size());
+      for (TransferCommand command : batch) {
+        outcomes.add(settle(sql, balances, command));
+      }
+      connection.commit();
+      return outcomes;
     }
-    connection.commit();
-    return outcomes;
   }
 
   /**
-   * Checks and applies one transfer inside the caller's transaction; never commits. When the
-   * outcome is not SETTLED the caller must roll back to its savepoint.
+   * Decides one transfer on the locked balances and, when it settles, writes it. Every check
+   * comes before the first write, so a transfer that fails has written nothing and its
+   * batch-mates are unaffected. {@code balances} is kept current for the next command.
    */
-  private TransferOutcome settle(Connection connection, TransferCommand command)
-      throws SQLException {
-    if (command.payer().equals(command.payee())) {
-      return TransferOutcome.of(Status.SELF_PAYMENT);
+  private static TransferOutcome settle(LedgerStatements sql, Map<String, Long> balances,
+      TransferCommand command) throws SQLException {
+    String payer = command.payer();
+    String payee = command.payee();
+    long amount = command.amountUnits();
+    Long payerBalance = balances.get(payer);
+    if (payer.equals(payee)) {
+      return outcome(Status.SELF_PAYMENT, payerBalance);
     }
-    if (!exists(connection, command.payer())) {
-      return TransferOutcome.of(Status.UNKNOWN_PAYER);
+    if (payerBalance == null) {
+      return outcome(Status.UNKNOWN_PAYER, null);
     }
-    if (!exists(connection, command.payee())) {
-      return TransferOutcome.of(Status.UNKNOWN_PAYEE);
+    Long payeeBalance = balances.get(payee);
+    if (payeeBalance == null) {
+      return outcome(Status.UNKNOWN_PAYEE, payerBalance);
     }
     if (command.transferId() != null) {
-      TransferOutcome earlier = earlierSettlement(connection, command);
-      if (earlier != null) {
-        return earlier;
+      Optional<RecordedTransfer> earlier = sql.findTransfer(payer, command.transferId());
+      if (earlier.isPresent()) {
+        boolean same = earlier.get().payee().equals(payee)
+            && earlier.get().amountUnits() == amount;
+        return outcome(same ? Status.ALREADY_SETTLED : Status.DUPLICATE_ID, payerBalance);
       }
     }
-    Status moved = move(connection, command);
-    if (moved != Status.SETTLED) {
-      // The caller rolls back to its savepoint, undoing a credit made before a failed debit.
-      return TransferOutcome.of(moved, balanceOf(connection, command.payer()));
+    if (payerBalance < amount) {
+      return outcome(Status.INSUFFICIENT_FUNDS, payerBalance);
     }
+    if (payeeBalance > MAX_BALANCE_UNITS - amount) {
+      return outcome(Status.LIMIT_EXCEEDED, payerBalance);
+    }
+    sql.debit(payer, amount, payerBalance);
+    sql.credit(payee, amount, payeeBalance);
     try {
-      journal(connection, JournalEntry.Kind.TRANSFER, command.payer(), command.payee(),
-          command.amountUnits(), command.transferId());
+      sql.journal(JournalEntry.Kind.TRANSFER, payer, payee, amount, command.transferId());
     } catch (SQLException e) {
-      if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-        throw new DuplicateRace(e);
+      if (LedgerStatements.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw new DuplicateRace(command, e);
       }
       throw e;
     }
-    return TransferOutcome.of(Status.SETTLED, balanceOf(connection, command.payer()));
+    balances.put(payer, payerBalance - amount);
+    balances.put(payee, payeeBalance + amount);
+    return outcome(Status.SETTLED, payerBalance - amount);
   }
 
-  /**
-   * Debits the payer and credits the payee, touching the two rows in name order so that
-   * concurrent opposite transfers cannot deadlock. Reports insufficient funds before the limit,
-   * as the protocol orders its reasons.
-   */
-  private Status move(Connection connection, TransferCommand command) throws SQLException {
-    long amount = command.amountUnits();
-    if (command.payer().compareTo(command.payee()) < 0) {
-      if (!debit(connection, command.payer(), amount)) {
-        return Status.INSUFFICIENT_FUNDS;
-      }
-      return credit(connection, command.payee(), amount) ? Status.SETTLED
-          : Status.LIMIT_EXCEEDED;
-    }
-    if (!credit(connection, command.payee(), amount)) {
-      return balanceOf(connection, command.payer()) < amount ? Status.INSUFFICIENT_FUNDS
-          : Status.LIMIT_EXCEEDED;
-    }
-    return debit(connection, command.payer(), amount) ? Status.SETTLED
-        : Status.INSUFFICIENT_FUNDS;
+  private static TransferOutcome outcome(Status status, Long payerBalanceUnits) {
+    return payerBalanceUnits == null ? TransferOutcome.of(status)
+        : TransferOutcome.of(status, payerBalanceUnits);
   }
 
-  private TransferOutcome earlierSettlement(Connection connection, TransferCommand command)
-      throws SQLException {
-    try (PreparedStatement query = connection.prepareStatement(
-        "SELECT credit_account, amount FROM journal WHERE debit_account = ?"
-            + " AND transfer_id = ?")) {
-      query.setString(1, command.payer());
-      query.setString(2, command.transferId());
-      try (ResultSet rows = query.executeQuery()) {
-        if (!rows.next()) {
-          return null;
-        }
-        boolean same = rows.getString(1).equals(command.payee())
-            && rows.getLong(2) == command.amountUnits();
-        return TransferOutcome.of(same ? Status.ALREADY_SETTLED : Status.DUPLICATE_ID,
-            balanceOf(connection, command.payer()));
-      }
+  private static void logOutcomes(List<TransferCommand> batch, List<TransferOutcome> outcomes) {
+    if (!LOG.isDebugEnabled()) {
+      return;
     }
-  }
-
-  private static boolean debit(Connection connection, String name, long amount)
-      throws SQLException {
-    try (PreparedStatement update = connection.prepareStatement(
-        "UPDATE accounts SET balance = balance - ? WHERE name = ? AND balance >= ?")) {
-      update.setLong(1, amount);
-      update.setString(2, name);
-      update.setLong(3, amount);
-      return update.executeUpdate() == 1;
-    }
-  }
-
-  private static boolean credit(Connection connection, String name, long amount)
-      throws SQLException {
-    try (PreparedStatement update = connection.prepareStatement(
-        "UPDATE accounts SET balance = balance + ? WHERE name = ? AND balance <= ?")) {
-      update.setLong(1, amount);
-      update.setString(2, name);
-      update.setLong(3, MAX_BALANCE_UNITS - amount);
-      return update.executeUpdate() == 1;
-    }
-  }
-
-  private static void journal(Connection connection, JournalEntry.Kind kind, String debit,
-      String credit, long amount, String transferId) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(
-        "INSERT INTO journal (kind, debit_account, credit_account, amount, transfer_id,"
-            + " recorded_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-      insert.setString(1, kind.name());
-      insert.setString(2, debit);
-      insert.setString(3, credit);
-      insert.setLong(4, amount);
-      insert.setString(5, transferId);
-      insert.setTimestamp(6, now());
-      insert.executeUpdate();
-    }
-  }
-
-  private static boolean exists(Connection connection, String name) throws SQLException {
-    try (PreparedStatement query = connection.prepareStatement(
-        "SELECT 1 FROM accounts WHERE name = ?")) {
-      query.setString(1, name);
-      try (ResultSet rows = query.executeQuery()) {
-        return rows.next();
-      }
-    }
-  }
-
-  private static long balanceOf(Connection connection, String name) throws SQLException {
-    try (PreparedStatement query = connection.prepareStatement(
-        "SELECT balance FROM accounts WHERE name = ?")) {
-      query.setString(1, name);
-      try (ResultSet rows = query.executeQuery()) {
-        if (!rows.next()) {
-          throw new IllegalStateException("account " + name + " vanished inside a transaction");
-        }
-        return rows.getLong(1);
-      }
+    for (int i = 0; i < batch.size(); i++) {
+      TransferCommand command = batch.get(i);
+      LOG.debug("transfer {} {} -> {} {}: {}", command.transferId(), command.payer(),
+          command.payee(), command.amountUnits(), outcomes.get(i));
     }
   }
 
@@ -325,17 +290,28 @@ public final class JdbcLedger implements Ledger {
         }
       }
       connection.commit();
+      // ORDER BY follows the database's collation, which on PostgreSQL may fold case; names
+      // are case-sensitive, so the order promised is Java's, the same on every database.
+      accounts.sort(Comparator.comparing(AccountBalance::name));
       return accounts;
     });
   }
 
   @Override
   public List<JournalEntry> journal(String account, int maxEntries) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("maxEntries must be positive, was " + maxEntries);
+    }
     return inTransaction(connection -> {
       List<JournalEntry> entries = new ArrayList<>();
+      // Two index lookups joined by UNION ALL instead of one OR, which Derby answers with a
+      // scan of the whole journal. No row is in both halves: a transfer's payer is never its
+      // payee, and grants and deposits have no payer.
       try (PreparedStatement query = connection.prepareStatement(
           "SELECT entry_id, kind, debit_account, credit_account, amount, transfer_id,"
-              + " recorded_at FROM journal WHERE debit_account = ? OR credit_account = ?"
+              + " recorded_at FROM journal WHERE debit_account = ?"
+              + " UNION ALL SELECT entry_id, kind, debit_account, credit_account, amount,"
+              + " transfer_id, recorded_at FROM journal WHERE credit_account = ?"
               + " ORDER BY entry_id DESC")) {
         query.setString(1, account);
         query.setString(2, account);
@@ -361,38 +337,52 @@ public final class JdbcLedger implements Ledger {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     pool.close();
     DerbyLifecycle.shutdown(url);
   }
 
-  /** A unit of work on one connection. */
+  private static void requireAccountName(String name) {
+    if (name == null || name.isEmpty() || name.length() > MAX_ACCOUNT_NAME_LENGTH) {
+      throw new IllegalArgumentException("an account name has 1 to " + MAX_ACCOUNT_NAME_LENGTH
+          + " characters, was " + (name == null ? "null" : "'" + name + "'"));
+    }
+  }
+
+  /** A unit of work on one connection; it commits what it wants kept. */
   @FunctionalInterface
   interface Work<T> {
     T run(Connection connection) throws SQLException;
   }
 
+  /**
+   * Runs {@code work} on a pooled connection. Whatever it did not commit is rolled back when the
+   * connection goes back to the pool, so an early return or an exception leaves nothing behind
+   * and releases its locks.
+   */
   private <T> T inTransaction(Work<T> work) {
     Connection connection = pool.borrow();
     try {
       return work.run(connection);
     } catch (SQLException e) {
-      LOG.error("ledger operation failed: {} (SQLState {})", e.getMessage(), e.getSQLState());
-      throw new LedgerException("ledger operation failed: " + e.getMessage(), e);
+      LOG.error("ledger operation failed: {} (SQLState {})", e.getMessage(), e.getSQLState(), e);
+      throw new LedgerException("ledger operation failed: " + e.getMessage()
+          + " (SQLState " + e.getSQLState() + ")", e);
     } finally {
       pool.release(connection);
     }
   }
 
-  private static Timestamp now() {
-    return Timestamp.from(Instant.now());
-  }
-
-  /** Two reports of one id raced; the loser's batch is rolled back and run again. */
+  /** Two reports of one id raced and this one lost; its whole batch is rolled back and rerun. */
   private static final class DuplicateRace extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    private final transient TransferCommand command;
 
-    DuplicateRace(SQLException cause) {
+    DuplicateRace(TransferCommand command, SQLException cause) {
       super(cause.getMessage(), cause);
+      this.command = command;
     }
   }
 }

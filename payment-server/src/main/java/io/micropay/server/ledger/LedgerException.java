@@ -7,10 +7,12 @@ package io.micropay.server.ledger;
 public final class LedgerException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** A failure described by {@code message}. */
   public LedgerException(String message) {
     super(message);
   }
 
+  /** A failure described by {@code message}, caused by {@code cause}. */
   public LedgerException(String message, Throwable cause) {
     super(message, cause);
   }

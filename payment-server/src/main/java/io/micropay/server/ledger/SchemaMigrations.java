@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,9 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL), so a crash leaves the schema at a step boundary. Running them again is a no-op; a
  * database newer than this code is refused. The SQL is portable: standard types and
  * {@code GENERATED ALWAYS AS IDENTITY}, nothing vendor-specific.
+ *
+ * <p>A step, once released, is never edited: a database that already ran it would not run it
+ * again. A change is a new step at the end.
  */
 final class SchemaMigrations {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrations.class);
@@ -44,45 +48,71 @@ final class SchemaMigrations {
               + " CONSTRAINT transfer_once UNIQUE (debit_account, transfer_id))",
           "CREATE INDEX journal_credit ON journal (credit_account)"));
 
+  /** The schema version this code writes and reads. */
+  static final int CURRENT_VERSION = STEPS.size();
+
+  /** "No such table" on Derby and on PostgreSQL: the mark of a database never migrated. */
+  private static final Set<String> MISSING_TABLE = Set.of("42X05", "42P01");
+
   private SchemaMigrations() {
   }
 
-  /** Brings the schema up to date. */
-  static void migrate(Connection connection) throws SQLException {
+  /**
+   * Brings the schema up to date, one committed step at a time.
+   *
+   * @return the schema version now
+   * @throws LedgerException if the database's schema is newer than this code
+   */
+  static int migrate(Connection connection) throws SQLException {
     int current = currentVersion(connection);
-    if (current > STEPS.size()) {
+    if (current > CURRENT_VERSION) {
       throw new LedgerException("the ledger's schema is version " + current + " but this "
-          + "server knows only up to " + STEPS.size() + "; run a newer server");
+          + "server knows only up to version " + CURRENT_VERSION + "; it was written by a newer "
+          + "server: run that one, or restore a backup made for this version");
     }
-    for (int version = current + 1; version <= STEPS.size(); version++) {
+    for (int version = current + 1; version <= CURRENT_VERSION; version++) {
       try (Statement statement = connection.createStatement()) {
         for (String sql : STEPS.get(version - 1)) {
           statement.execute(sql);
         }
       }
       try (PreparedStatement bump = connection.prepareStatement(
-          "UPDATE schema_version SET version = ?")) {
+          "UPDATE schema_version SET version = ? WHERE version = ?")) {
         bump.setInt(1, version);
-        bump.executeUpdate();
+        bump.setInt(2, version - 1);
+        if (bump.executeUpdate() != 1) {
+          // Someone else migrated meanwhile; undo this step rather than apply it twice.
+          connection.rollback();
+          throw new LedgerException("the ledger's schema changed while migrating it to version "
+              + version + "; is another server starting on the same database?");
+        }
       }
       connection.commit();
       LOG.info("ledger schema migrated to version {}", version);
     }
+    return CURRENT_VERSION;
   }
 
-  private static int currentVersion(Connection connection) throws SQLException {
+  /** The schema version recorded in the database; creates the version table when missing. */
+  static int currentVersion(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery("SELECT version FROM schema_version")) {
       if (!rows.next()) {
-        throw new LedgerException("the ledger's schema_version table is empty");
+        throw new LedgerException("the ledger's schema_version table is empty; the database "
+            + "was changed by hand");
       }
-      return rows.getInt(1);
+      int version = rows.getInt(1);
+      if (rows.next()) {
+        throw new LedgerException("the ledger's schema_version table has more than one row; "
+            + "the database was changed by hand");
+      }
+      connection.commit();
+      return version;
     } catch (SQLException missing) {
-      // 42...: syntax error or access rule violation, here "no such table" (Derby 42X05,
-      // PostgreSQL 42P01): a new database. Anything else is a real failure.
-      if (missing.getSQLState() == null || !missing.getSQLState().startsWith("42")) {
+      if (!MISSING_TABLE.contains(missing.getSQLState())) {
         throw missing;
       }
+      // PostgreSQL refuses every statement after a failed one until the transaction ends.
       connection.rollback();
       try (Statement statement = connection.createStatement()) {
         statement.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)");

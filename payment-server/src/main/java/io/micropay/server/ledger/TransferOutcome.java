@@ -6,7 +6,8 @@ import java.util.OptionalLong;
  * The ledger's verdict on one transfer.
  *
  * @param status what happened
- * @param payerBalanceUnits the payer's balance after the verdict, when the ledger read it
+ * @param payerBalanceUnits the payer's balance after the verdict (so a refusal can say
+ *     "insufficient funds (balance 120)"); empty only when the payer has no account
  */
 public record TransferOutcome(Status status, OptionalLong payerBalanceUnits) {
   /** What happened to a transfer; only SETTLED moved money. */

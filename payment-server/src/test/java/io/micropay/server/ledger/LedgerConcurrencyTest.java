@@ -7,6 +7,7 @@ import io.micropay.server.ledger.TransferOutcome.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -14,30 +15,36 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Races on a real Derby: no overdraft, no deadlock, no double settlement, books balance. */
+/**
+ * Races on a real Derby: no overdraft, no deadlock, no double settlement, and the books balance.
+ * Every test starts its work behind one latch so that the threads really collide; the timeouts
+ * turn a deadlock into a failure instead of a hung build (Derby's own deadlock detection would
+ * otherwise surface as a LedgerException after 20 seconds).
+ */
 @Timeout(120)
 class LedgerConcurrencyTest {
   private static final int THREADS = 16;
+  private static final long WAIT_SECONDS = 60;
 
   private JdbcLedger ledger;
   private ExecutorService threads;
 
   @BeforeEach
   void open() {
-    ledger = JdbcLedger.open("jdbc:derby:memory:race-" + UUID.randomUUID() + ";create=true",
-        THREADS);
+    ledger = JdbcLedger.open(Ledgers.derbyInMemoryUrl("race-" + UUID.randomUUID()), THREADS);
     threads = Executors.newFixedThreadPool(THREADS);
   }
 
   @AfterEach
   void close() throws InterruptedException {
     threads.shutdownNow();
-    threads.awaitTermination(10, TimeUnit.SECONDS);
+    assertTrue(threads.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS));
     ledger.close();
   }
 
@@ -57,11 +64,13 @@ class LedgerConcurrencyTest {
     assertEquals(100, outcomes.stream().filter(Status.SETTLED::equals).count());
     assertEquals(300, outcomes.stream().filter(Status.INSUFFICIENT_FUNDS::equals).count());
     assertEquals(OptionalLong.of(0), ledger.balance("alice"));
-    assertBalanced(100);
+    assertTrue(ledger.accounts().stream().allMatch(a -> a.balanceUnits() >= 0));
+    assertBalancedWithTransfers(100);
   }
 
   @Test
-  void oppositeTransfersBetweenTwoAccountsFinishWithoutDeadlock() throws Exception {
+  void oppositeTransfersBetweenTwoAccountsFromManyThreadsFinishWithoutDeadlock()
+      throws Exception {
     ledger.openAccount("alice", 1_000_000, 0);
     ledger.openAccount("bob", 1_000_000, 0);
     List<Callable<Status>> transfers = new ArrayList<>();
@@ -73,11 +82,38 @@ class LedgerConcurrencyTest {
     List<Status> outcomes = runTogether(transfers);
     assertTrue(outcomes.stream().allMatch(Status.SETTLED::equals), outcomes.toString());
     assertEquals(OptionalLong.of(1_000_000), ledger.balance("alice"));
-    assertBalanced(600);
+    assertBalancedWithTransfers(600);
   }
 
   @Test
-  void theSameIdReportedFromManyThreadsAtOnceSettlesOnce() throws Exception {
+  void batchesAndSinglesThatShareAccountsInEveryOrderFinishWithoutDeadlock() throws Exception {
+    List<String> names = List.of("ann", "ben", "cat", "dan", "eve", "fay");
+    for (String name : names) {
+      ledger.openAccount(name, 1_000, 0);
+    }
+    List<Callable<Integer>> work = new ArrayList<>();
+    for (int task = 0; task < 64; task++) {
+      Random random = new Random(task);
+      List<TransferCommand> batch = new ArrayList<>();
+      int size = task % 4 == 0 ? 1 : 1 + random.nextInt(20);
+      for (int i = 0; i < size; i++) {
+        String payer = names.get(random.nextInt(names.size()));
+        String payee = names.get(random.nextInt(names.size()));
+        batch.add(new TransferCommand(payer, payee, 1 + random.nextInt(300),
+            random.nextBoolean() ? UUID.randomUUID().toString() : null));
+      }
+      work.add(() -> (int) ledger.transferBatch(batch).stream()
+          .filter(o -> o.status() == Status.SETTLED).count());
+    }
+    long settled = runTogether(work).stream().mapToInt(Integer::intValue).sum();
+    AuditReport report = ledger.audit();
+    assertTrue(report.balanced(), report.describe());
+    assertEquals(settled, report.transferCount());
+    assertEquals(6_000, report.totalBalanceUnits());
+  }
+
+  @Test
+  void theSameIdReportedFromManyThreadsAtOnceSettlesOnceEveryTime() throws Exception {
     ledger.openAccount("alice", 10_000, 0);
     ledger.openAccount("bob", 0, 0);
     for (int round = 0; round < 20; round++) {
@@ -87,11 +123,33 @@ class LedgerConcurrencyTest {
         reports.add(() -> ledger.transfer(new TransferCommand("alice", "bob", 10, id)).status());
       }
       List<Status> outcomes = runTogether(reports);
-      assertEquals(1, outcomes.stream().filter(Status.SETTLED::equals).count(), outcomes.toString());
-      assertEquals(THREADS - 1, outcomes.stream().filter(Status.ALREADY_SETTLED::equals).count());
+      assertEquals(1, outcomes.stream().filter(Status.SETTLED::equals).count(),
+          outcomes.toString());
+      assertEquals(THREADS - 1, outcomes.stream().filter(Status.ALREADY_SETTLED::equals).count(),
+          outcomes.toString());
     }
     assertEquals(OptionalLong.of(200), ledger.balance("bob"));
-    assertBalanced(20);
+    assertBalancedWithTransfers(20);
+  }
+
+  @Test
+  void twoThreadsUsingOneIdForDifferentPayeesAtOnceSettleOneAndRefuseTheOther()
+      throws Exception {
+    ledger.openAccount("alice", 10_000, 0);
+    ledger.openAccount("bob", 0, 0);
+    ledger.openAccount("carol", 0, 0);
+    for (int round = 0; round < 50; round++) {
+      String id = UUID.randomUUID().toString();
+      List<Status> outcomes = runTogether(List.of(
+          () -> ledger.transfer(new TransferCommand("alice", "bob", 10, id)).status(),
+          () -> ledger.transfer(new TransferCommand("alice", "carol", 10, id)).status()));
+      assertEquals(1, outcomes.stream().filter(Status.SETTLED::equals).count(),
+          outcomes.toString());
+      assertEquals(1, outcomes.stream().filter(Status.DUPLICATE_ID::equals).count(),
+          outcomes.toString());
+    }
+    assertEquals(OptionalLong.of(9_500), ledger.balance("alice"));
+    assertBalancedWithTransfers(50);
   }
 
   @Test
@@ -113,7 +171,56 @@ class LedgerConcurrencyTest {
     assertEquals(2_000 + 100 * 5, report.totalBalanceUnits());
   }
 
+  @Test
+  void auditsRunningDuringTransfersAlwaysSeeBalancedBooks() throws Exception {
+    ledger.openAccount("alice", 100_000, 0);
+    ledger.openAccount("bob", 100_000, 0);
+    AtomicBoolean transfersDone = new AtomicBoolean();
+    List<Callable<String>> work = new ArrayList<>();
+    for (int i = 0; i < THREADS - 2; i++) {
+      boolean forth = i % 2 == 0;
+      work.add(() -> {
+        for (int n = 0; n < 40; n++) {
+          ledger.transferBatch(List.of(
+              new TransferCommand(forth ? "alice" : "bob", forth ? "bob" : "alice", 3, null),
+              new TransferCommand(forth ? "bob" : "alice", forth ? "alice" : "bob", 1, null)));
+        }
+        return "";
+      });
+    }
+    for (int i = 0; i < 2; i++) {
+      work.add(() -> {
+        StringBuilder problems = new StringBuilder();
+        // Bounded: the transfers finish in well under this many audits.
+        for (int n = 0; n < 10_000 && !transfersDone.get(); n++) {
+          AuditReport report = ledger.audit();
+          if (!report.balanced()) {
+            problems.append(report.describe()).append('\n');
+          }
+        }
+        return problems.toString();
+      });
+    }
+    List<Future<String>> futures = startTogether(work);
+    for (int i = 0; i < THREADS - 2; i++) {
+      futures.get(i).get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+    transfersDone.set(true);
+    for (int i = THREADS - 2; i < THREADS; i++) {
+      assertEquals("", futures.get(i).get(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+    assertBalancedWithTransfers((THREADS - 2) * 40 * 2);
+  }
+
   private <T> List<T> runTogether(List<Callable<T>> tasks) throws Exception {
+    List<T> results = new ArrayList<>();
+    for (Future<T> future : startTogether(tasks)) {
+      results.add(future.get(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+    return results;
+  }
+
+  private <T> List<Future<T>> startTogether(List<Callable<T>> tasks) {
     CountDownLatch start = new CountDownLatch(1);
     List<Future<T>> futures = new ArrayList<>();
     for (Callable<T> task : tasks) {
@@ -123,14 +230,10 @@ class LedgerConcurrencyTest {
       }));
     }
     start.countDown();
-    List<T> results = new ArrayList<>();
-    for (Future<T> future : futures) {
-      results.add(future.get(60, TimeUnit.SECONDS));
-    }
-    return results;
+    return futures;
   }
 
-  private void assertBalanced(long transfers) {
+  private void assertBalancedWithTransfers(long transfers) {
     AuditReport report = ledger.audit();
     assertTrue(report.balanced(), report.describe());
     assertEquals(transfers, report.transferCount());

@@ -1,0 +1,30 @@
+package io.micropay.server.ledger;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/** Where ledgers live: the JDBC URLs of the usual places. */
+public final class Ledgers {
+  private Ledgers() {
+  }
+
+  /**
+   * The embedded Derby ledger in {@code dataDirectory}:
+   * {@code jdbc:derby:<dataDirectory>/ledger;create=true}, with the directory made absolute so
+   * that the server's working directory does not decide which ledger it opens. Derby creates the
+   * database on first use.
+   */
+  public static String derbyUrl(Path dataDirectory) {
+    Objects.requireNonNull(dataDirectory, "dataDirectory");
+    return "jdbc:derby:" + dataDirectory.resolve("ledger").toAbsolutePath() + ";create=true";
+  }
+
+  /**
+   * An in-memory Derby ledger named {@code name}, for tests and demos: gone when the ledger is
+   * closed (it is dropped) or the JVM exits.
+   */
+  public static String derbyInMemoryUrl(String name) {
+    Objects.requireNonNull(name, "name");
+    return "jdbc:derby:memory:" + name + ";create=true";
+  }
+}
