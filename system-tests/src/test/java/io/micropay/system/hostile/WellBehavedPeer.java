@@ -41,6 +41,21 @@ final class WellBehavedPeer {
     }
   }
 
+  /**
+   * The same conversation on a connection the peer already holds: what it can still do while
+   * the server turns every newcomer away at its session limit.
+   */
+  static Duration converse(ProtocolClient client, String name, String payee)
+      throws IOException {
+    long start = System.nanoTime();
+    assertEquals("100 OK", client.request("REGISTER#" + name));
+    client.send(name + "#6000");
+    client.onlineList();
+    client.list();
+    assertEquals("Transfer OK!", client.request(name + "#1#" + payee));
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
   private static void backOff(long deadline) throws IOException {
     if (System.nanoTime() > deadline) {
       throw new IOException("still 240 BUSY after " + BUDGET.toMillis() + " ms");
