@@ -2,8 +2,8 @@ package io.micropay.peer;
 
 import io.micropay.peer.History.Direction;
 import io.micropay.peer.PeerFailure.Kind;
-import io.micropay.peer.net.PeerConnector;
 import io.micropay.peer.net.PeerConnector.Conversation;
+import io.micropay.peer.net.PeerConnector;
 import io.micropay.pki.PeerIdentityException;
 import io.micropay.pki.TlsFactory;
 import io.micropay.protocol.Amounts;

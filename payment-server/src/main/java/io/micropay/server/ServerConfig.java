@@ -3,7 +3,6 @@ package io.micropay.server;
 import io.micropay.pki.Passphrase;
 import io.micropay.pki.PkiLayout;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -58,11 +57,6 @@ public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphr
       throw new IllegalArgumentException("the database URL must be a JDBC URL (jdbc:...), was '"
           + databaseUrl + "'");
     }
-  }
-
-  /** The embedded Derby URL for a ledger kept in {@code dataDirectory}. */
-  public static String derbyUrl(Path dataDirectory) {
-    return "jdbc:derby:" + dataDirectory.resolve("ledger").toAbsolutePath() + ";create=true";
   }
 
   /** One line describing the configuration, for the start-up log; holds no secret. */

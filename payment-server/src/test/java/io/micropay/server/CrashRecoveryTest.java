@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micropay.server.ledger.AuditReport;
 import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.server.ledger.JournalEntry;
+import io.micropay.server.ledger.Ledgers;
 import io.micropay.testing.Await;
 import io.micropay.testing.ServerProcess;
 import io.micropay.testing.TestPki;
@@ -80,7 +81,7 @@ class CrashRecoveryTest {
       assertTrue(second.output().contains("stopped"), second.output());
     }
 
-    try (JdbcLedger ledger = JdbcLedger.open(ServerConfig.derbyUrl(data), 1)) {
+    try (JdbcLedger ledger = JdbcLedger.open(Ledgers.derbyUrl(data), 1)) {
       AuditReport report = ledger.audit();
       assertTrue(report.balanced(), report.describe());
       Set<String> journalled = ledger.journal("payee", 1_000_000).stream()

@@ -2,8 +2,8 @@ package io.micropay.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.micropay.protocol.LineReader;
 import io.micropay.protocol.Limits;
+import io.micropay.protocol.LineReader;
 import io.micropay.protocol.OnlineList;
 import io.micropay.protocol.Wire;
 import java.io.IOException;

@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.server.ledger.AuditReport;
+import io.micropay.testing.Concurrently;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +38,7 @@ class ServerConcurrencyTest {
           return replies;
         });
       }
-      List<String> replies = runTogether(racers).stream().flatMap(List::stream).toList();
+      List<String> replies = Concurrently.run(racers, 90).stream().flatMap(List::stream).toList();
       assertEquals(8 * 50, replies.stream().filter("Transfer OK!"::equals).count(),
           "each payer affords 10000 / 200 = 50 transfers");
       assertEquals(8 * 10, replies.stream()
@@ -72,7 +68,7 @@ class ServerConcurrencyTest {
           return replies;
         });
       }
-      List<String> replies = runTogether(racers).stream().flatMap(List::stream).toList();
+      List<String> replies = Concurrently.run(racers, 90).stream().flatMap(List::stream).toList();
       assertTrue(replies.stream().allMatch("Transfer OK!"::equals), replies.toString());
       assertEquals(OptionalLong.of(10_000), server.server().ledger().balance("alice"));
       assertBalanced(server, 600);
@@ -85,25 +81,4 @@ class ServerConcurrencyTest {
     assertEquals(transfers, report.transferCount());
   }
 
-  private static <T> List<T> runTogether(List<Callable<T>> tasks) throws Exception {
-    ExecutorService threads = Executors.newFixedThreadPool(tasks.size());
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (Callable<T> task : tasks) {
-        futures.add(threads.submit(() -> {
-          start.await();
-          return task.call();
-        }));
-      }
-      start.countDown();
-      List<T> results = new ArrayList<>();
-      for (Future<T> future : futures) {
-        results.add(future.get(90, TimeUnit.SECONDS));
-      }
-      return results;
-    } finally {
-      threads.shutdownNow();
-    }
-  }
 }

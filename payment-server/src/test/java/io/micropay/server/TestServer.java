@@ -1,6 +1,7 @@
 package io.micropay.server;
 
 import io.micropay.pki.Passphrase;
+import io.micropay.server.ledger.Ledgers;
 import io.micropay.testing.TestPki;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,7 +40,7 @@ public final class TestServer implements AutoCloseable {
     Settings settings = adjust.apply(new Settings(64, 2_000, 10_000, 1_000_000,
         Duration.ofMinutes(5), Duration.ofSeconds(5), Verbosity.ALL));
     ServerConfig config = new ServerConfig(new InetSocketAddress("127.0.0.1", 0), pki.layout(),
-        Passphrase.none(), ServerConfig.derbyUrl(directory.resolve("data")), 8, 2,
+        Passphrase.none(), Ledgers.derbyUrl(directory.resolve("data")), 8, 2,
         settings.maxSessions(), settings.maxHandshakes(), settings.initialBalance(),
         settings.maxDeposit(), settings.idleTimeout(), settings.handshakeTimeout(),
         settings.verbosity());

@@ -44,7 +44,8 @@ public final class PeerNames {
           + "' may only contain the characters A-Z a-z 0-9 _ . -");
     }
     if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
-      throw new PkiException("'" + name + "' is a protocol command word and cannot be an account name");
+      throw new PkiException("'" + name
+          + "' is a protocol command word and cannot be an account name");
     }
     return name;
   }

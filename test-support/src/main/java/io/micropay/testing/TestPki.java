@@ -1,10 +1,10 @@
 package io.micropay.testing;
 
-import io.micropay.pki.CaInitializer;
 import io.micropay.pki.CaInitializer.ExistingCa;
-import io.micropay.pki.CertificateAuthority;
+import io.micropay.pki.CaInitializer;
 import io.micropay.pki.CertificateAuthority.ExistingCertificate;
 import io.micropay.pki.CertificateAuthority.LeafRequest;
+import io.micropay.pki.CertificateAuthority;
 import io.micropay.pki.KeyAlgorithm;
 import io.micropay.pki.Passphrase;
 import io.micropay.pki.PkiLayout;
@@ -14,8 +14,8 @@ import io.micropay.pki.TlsFactory;
 import io.micropay.pki.Validity;
 import io.micropay.pki.x509.CertificateSigner;
 import io.micropay.pki.x509.Pem;
-import io.micropay.pki.x509.Subjects;
 import io.micropay.pki.x509.SubjectAltNames;
+import io.micropay.pki.x509.Subjects;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;

@@ -4,9 +4,9 @@ import io.micropay.peer.PaymentReceipt;
 import io.micropay.peer.PeerNode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "pay", mixinStandardHelpOptions = true,

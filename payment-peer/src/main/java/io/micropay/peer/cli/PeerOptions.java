@@ -2,8 +2,8 @@ package io.micropay.peer.cli;
 
 import io.micropay.peer.AcceptPolicy;
 import io.micropay.peer.PeerConfig;
-import io.micropay.peer.PeerFailure;
 import io.micropay.peer.PeerFailure.Kind;
+import io.micropay.peer.PeerFailure;
 import io.micropay.pki.Passphrase;
 import io.micropay.pki.PkiLayout;
 import io.micropay.pki.cli.DurationConverter;
@@ -22,52 +22,63 @@ import picocli.CommandLine.ScopeType;
  * the subcommand, and subcommands read them from their parent.
  */
 final class PeerOptions {
-  @Option(scope = ScopeType.INHERIT, names = "--ssl-dir", paramLabel = "<folder>", defaultValue = "ssl",
+  @Option(scope = ScopeType.INHERIT,
+      names = "--ssl-dir", paramLabel = "<folder>", defaultValue = "ssl",
       description = "Folder with ca.crt, ca.crl and peers/<name>.crt|.key "
           + "(default: ${DEFAULT-VALUE}).")
   Path sslDirectory;
 
-  @Option(scope = ScopeType.INHERIT, names = {"-n", "--name"}, paramLabel = "<name>",
+  @Option(scope = ScopeType.INHERIT,
+      names = {"-n", "--name"}, paramLabel = "<name>",
       description = "Use ssl/peers/<name>.crt and .key. Needed when the folder holds several "
           + "peers; the account name is always the certificate's CN.")
   String name;
 
-  @Option(scope = ScopeType.INHERIT, names = "--cert", paramLabel = "<file>", description = "This peer's certificate, "
+  @Option(scope = ScopeType.INHERIT,
+      names = "--cert", paramLabel = "<file>", description = "This peer's certificate, "
       + "instead of the one in the ssl folder.")
   Path certificate;
 
-  @Option(scope = ScopeType.INHERIT, names = "--key", paramLabel = "<file>", description = "This peer's private key.")
+  @Option(scope = ScopeType.INHERIT,
+      names = "--key", paramLabel = "<file>", description = "This peer's private key.")
   Path key;
 
-  @Option(scope = ScopeType.INHERIT, names = "--key-passphrase-file", paramLabel = "<file>",
+  @Option(scope = ScopeType.INHERIT,
+      names = "--key-passphrase-file", paramLabel = "<file>",
       description = "The key's passphrase is the first line of this file.")
   Path keyPassphraseFile;
 
-  @Option(scope = ScopeType.INHERIT, names = "--key-passphrase-env", paramLabel = "<variable>",
+  @Option(scope = ScopeType.INHERIT,
+      names = "--key-passphrase-env", paramLabel = "<variable>",
       description = "The key's passphrase is in this environment variable.")
   String keyPassphraseEnvironment;
 
-  @Option(scope = ScopeType.INHERIT, names = {"-s", "--server"}, paramLabel = "<host:port>", defaultValue = "localhost:8700",
+  @Option(scope = ScopeType.INHERIT,
+      names = {"-s", "--server"}, paramLabel = "<host:port>", defaultValue = "localhost:8700",
       description = "The payment server (default: ${DEFAULT-VALUE}). The host must be a name "
           + "in the server's certificate.")
   String server;
 
-  @Option(scope = ScopeType.INHERIT, names = "--listen-port", paramLabel = "<port>", defaultValue = "0",
+  @Option(scope = ScopeType.INHERIT,
+      names = "--listen-port", paramLabel = "<port>", defaultValue = "0",
       description = "Port to receive payments on; 0 picks a free one (default).")
   int listenPort;
 
-  @Option(scope = ScopeType.INHERIT, names = "--connect-timeout", paramLabel = "<duration>", defaultValue = "5s",
+  @Option(scope = ScopeType.INHERIT,
+      names = "--connect-timeout", paramLabel = "<duration>", defaultValue = "5s",
       converter = DurationConverter.class,
       description = "Give up connecting to the server or a payee after this "
           + "(default: ${DEFAULT-VALUE}).")
   Duration connectTimeout;
 
-  @Option(scope = ScopeType.INHERIT, names = "--timeout", paramLabel = "<duration>", defaultValue = "15s",
+  @Option(scope = ScopeType.INHERIT,
+      names = "--timeout", paramLabel = "<duration>", defaultValue = "15s",
       converter = DurationConverter.class,
       description = "Give up waiting for a server reply after this (default: ${DEFAULT-VALUE}).")
   Duration replyTimeout;
 
-  @Option(scope = ScopeType.INHERIT, names = "--decision-timeout", paramLabel = "<duration>", defaultValue = "45s",
+  @Option(scope = ScopeType.INHERIT,
+      names = "--decision-timeout", paramLabel = "<duration>", defaultValue = "45s",
       converter = DurationConverter.class,
       description = "How long to wait for a payee to accept or decline "
           + "(default: ${DEFAULT-VALUE}).")

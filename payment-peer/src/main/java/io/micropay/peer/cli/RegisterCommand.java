@@ -1,12 +1,12 @@
 package io.micropay.peer.cli;
 
-import io.micropay.peer.PeerFailure;
 import io.micropay.peer.PeerFailure.Kind;
+import io.micropay.peer.PeerFailure;
 import io.micropay.peer.PeerNode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "register", mixinStandardHelpOptions = true,

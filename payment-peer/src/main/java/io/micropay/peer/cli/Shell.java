@@ -2,8 +2,8 @@ package io.micropay.peer.cli;
 
 import io.micropay.peer.PeerConfig;
 import io.micropay.peer.PeerEvents;
-import io.micropay.peer.PeerFailure;
 import io.micropay.peer.PeerFailure.Kind;
+import io.micropay.peer.PeerFailure;
 import io.micropay.peer.PeerNode;
 import io.micropay.peer.Prompter;
 import io.micropay.pki.cli.StandardCommandLine;

@@ -9,8 +9,8 @@ import java.util.concurrent.Callable;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 @Command(name = "shell", mixinStandardHelpOptions = true,
     description = {"The interactive shell: log in, then list, pay, see your history. Incoming "

@@ -13,9 +13,9 @@ import java.time.Duration;
 import javax.net.ssl.SSLSocket;
 
 /**
- * The peer's "client of client": one short conversation with a payee's listener. It checks the
- * listener's certificate is the payee's before it sends anything ({@link TlsFactory#connectToPeer}),
- * asks, and later tells the payee what the server said.
+ * The peer's "client of client": one short conversation with a payee's listener. It checks that
+ * the listener's certificate is the payee's before it sends anything
+ * ({@link TlsFactory#connectToPeer}), asks, and later tells the payee what the server said.
  */
 public final class PeerConnector {
   private final TlsFactory tls;

@@ -1,7 +1,7 @@
 package io.micropay.peer.net;
 
-import io.micropay.peer.IncomingPayments;
 import io.micropay.peer.IncomingPayments.Decision;
+import io.micropay.peer.IncomingPayments;
 import io.micropay.peer.PeerEvents;
 import io.micropay.pki.PeerIdentity;
 import io.micropay.pki.TlsFactory;

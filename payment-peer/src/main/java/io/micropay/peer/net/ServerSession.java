@@ -1,11 +1,11 @@
 package io.micropay.peer.net;
 
-import io.micropay.peer.PeerFailure;
 import io.micropay.peer.PeerFailure.Kind;
+import io.micropay.peer.PeerFailure;
 import io.micropay.pki.TlsFactory;
 import io.micropay.protocol.AuthFailedException;
-import io.micropay.protocol.LineReader;
 import io.micropay.protocol.Limits;
+import io.micropay.protocol.LineReader;
 import io.micropay.protocol.OnlineList;
 import io.micropay.protocol.ProtocolException;
 import io.micropay.protocol.Reply;

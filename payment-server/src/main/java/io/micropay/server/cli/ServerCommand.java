@@ -9,6 +9,7 @@ import io.micropay.server.PaymentServer;
 import io.micropay.server.ServerConfig;
 import io.micropay.server.Verbosity;
 import io.micropay.server.ledger.LedgerException;
+import io.micropay.server.ledger.Ledgers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -18,12 +19,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code payment-server}: runs the server, or inspects its ledger. */
 @Command(name = "payment-server", mixinStandardHelpOptions = true,
@@ -167,7 +168,7 @@ public final class ServerCommand implements Callable<Integer> {
     String databaseUrl;
 
     String url() {
-      return databaseUrl != null ? databaseUrl : ServerConfig.derbyUrl(dataDirectory);
+      return databaseUrl != null ? databaseUrl : Ledgers.derbyUrl(dataDirectory);
     }
 
     /**
@@ -175,15 +176,7 @@ public final class ServerCommand implements Callable<Integer> {
      * one where the user mistyped a folder.
      */
     String existingUrl() {
-      if (databaseUrl != null) {
-        return databaseUrl;
-      }
-      Path ledger = dataDirectory.resolve("ledger");
-      if (!Files.isDirectory(ledger)) {
-        throw new LedgerException("there is no ledger in " + dataDirectory
-            + " (no folder 'ledger'); is --data-dir right?");
-      }
-      return "jdbc:derby:" + ledger.toAbsolutePath();
+      return databaseUrl != null ? databaseUrl : Ledgers.existingDerbyUrl(dataDirectory);
     }
 
     String describe() {

@@ -1,5 +1,6 @@
 package io.micropay.server.ledger;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -17,6 +18,21 @@ public final class Ledgers {
   public static String derbyUrl(Path dataDirectory) {
     Objects.requireNonNull(dataDirectory, "dataDirectory");
     return "jdbc:derby:" + dataDirectory.resolve("ledger").toAbsolutePath() + ";create=true";
+  }
+
+  /**
+   * The embedded Derby ledger in {@code dataDirectory}, which must exist already: commands that
+   * only inspect a ledger never create an empty one where a folder name was mistyped.
+   *
+   * @throws LedgerException when there is no ledger there
+   */
+  public static String existingDerbyUrl(Path dataDirectory) {
+    Path ledger = dataDirectory.resolve("ledger");
+    if (!Files.isDirectory(ledger)) {
+      throw new LedgerException("there is no ledger in " + dataDirectory
+          + " (no folder 'ledger'); is --data-dir right?");
+    }
+    return "jdbc:derby:" + ledger.toAbsolutePath();
   }
 
   /**

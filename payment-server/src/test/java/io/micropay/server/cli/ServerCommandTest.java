@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.server.ServerConfig;
 import io.micropay.server.ledger.JdbcLedger;
+import io.micropay.server.ledger.Ledgers;
 import io.micropay.server.ledger.TransferCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -28,7 +29,7 @@ class ServerCommandTest {
   @Test
   void auditExitsZeroWhenTheBooksBalanceAndThreeWithAReportWhenNot() throws Exception {
     Path data = directory.resolve("data");
-    String url = ServerConfig.derbyUrl(data);
+    String url = Ledgers.derbyUrl(data);
     try (JdbcLedger ledger = JdbcLedger.open(url, 1)) {
       ledger.openAccount("alice", 10_000, 0);
       ledger.openAccount("bob", 10_000, 0);

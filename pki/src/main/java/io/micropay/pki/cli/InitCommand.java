@@ -1,7 +1,7 @@
 package io.micropay.pki.cli;
 
-import io.micropay.pki.CaInitializer;
 import io.micropay.pki.CaInitializer.ExistingCa;
+import io.micropay.pki.CaInitializer;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

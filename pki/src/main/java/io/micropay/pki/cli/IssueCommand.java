@@ -1,9 +1,9 @@
 package io.micropay.pki.cli;
 
-import io.micropay.pki.CertificateAuthority;
 import io.micropay.pki.CertificateAuthority.ExistingCertificate;
 import io.micropay.pki.CertificateAuthority.Issued;
 import io.micropay.pki.CertificateAuthority.LeafRequest;
+import io.micropay.pki.CertificateAuthority;
 import io.micropay.pki.PkiLayout;
 import io.micropay.pki.Role;
 import io.micropay.pki.x509.SubjectAltNames;
@@ -14,13 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.bouncycastle.asn1.x509.GeneralName;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "issue", mixinStandardHelpOptions = true,
     description = "Make a key and a certificate in one step (for the server, and for demos; "

@@ -2,10 +2,10 @@ package io.micropay.pki.cli;
 
 import io.micropay.pki.PkiException;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code pki}: the certificate authority of a micropay deployment, on the command line.

@@ -1,7 +1,7 @@
 package io.micropay.pki.cli;
 
-import io.micropay.pki.EnrollmentRequest;
 import io.micropay.pki.EnrollmentRequest.ExistingKey;
+import io.micropay.pki.EnrollmentRequest;
 import io.micropay.pki.PkiLayout;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

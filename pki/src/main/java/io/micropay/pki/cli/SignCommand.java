@@ -1,7 +1,7 @@
 package io.micropay.pki.cli;
 
-import io.micropay.pki.CertificateAuthority;
 import io.micropay.pki.CertificateAuthority.Issued;
+import io.micropay.pki.CertificateAuthority;
 import io.micropay.pki.PkiLayout;
 import io.micropay.pki.Role;
 import io.micropay.pki.x509.CsrPolicy;

@@ -2,9 +2,9 @@ package io.micropay.pki.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * How every micropay program sets up Picocli: the same exit codes, the same one-line errors,

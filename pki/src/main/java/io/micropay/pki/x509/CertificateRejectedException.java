@@ -1,7 +1,7 @@
 package io.micropay.pki.x509;
 
-import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertPathValidatorException.BasicReason;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 
 /**

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micropay.pki.CaInitializer;
 import io.micropay.pki.CaInitializer.ExistingCa;
+import io.micropay.pki.CaInitializer;
 import io.micropay.pki.CertificateAuthority;
 import io.micropay.pki.KeyAlgorithm;
 import io.micropay.pki.Passphrase;

@@ -9,6 +9,7 @@ import io.micropay.server.ServerConfig;
 import io.micropay.server.ledger.AuditReport;
 import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.server.ledger.JournalEntry;
+import io.micropay.server.ledger.Ledgers;
 import io.micropay.testing.Await;
 import io.micropay.testing.ServerProcess;
 import io.micropay.testing.TestPki;
@@ -109,7 +110,7 @@ class KillRestartSoakTest {
   /** With the server down: audit, and every acknowledged id journalled exactly once. */
   private static void checkBooks(Path data, Map<String, String> acknowledged,
       Map<String, String> unanswered) {
-    try (JdbcLedger ledger = JdbcLedger.open(ServerConfig.derbyUrl(data), 1)) {
+    try (JdbcLedger ledger = JdbcLedger.open(Ledgers.derbyUrl(data), 1)) {
       AuditReport report = ledger.audit();
       assertTrue(report.balanced(), report.describe());
       Map<String, Integer> journalled = new HashMap<>();

@@ -7,17 +7,13 @@ import io.micropay.server.ProtocolClient;
 import io.micropay.server.TestServer;
 import io.micropay.server.Verbosity;
 import io.micropay.server.ledger.AuditReport;
+import io.micropay.testing.Concurrently;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +81,7 @@ class RaceTest {
         repeatLoggedIn(server, "bob", "bob#4#alice", 200);
         return 0L;
       });
-      long deposited = runTogether(work).stream().mapToLong(Long::longValue).sum();
+      long deposited = Concurrently.run(work, 90).stream().mapToLong(Long::longValue).sum();
       AuditReport report = server.server().ledger().audit();
       assertTrue(report.balanced(), report.describe());
       assertEquals(20_000 + deposited, report.totalBalanceUnits());
@@ -117,7 +113,7 @@ class RaceTest {
           return ok;
         });
       }
-      long settled = runTogether(perPayer).stream().mapToLong(Long::longValue).sum();
+      long settled = Concurrently.run(perPayer, 90).stream().mapToLong(Long::longValue).sum();
       assertEquals(4 * 100 * 3, settled);
       AuditReport report = server.server().ledger().audit();
       assertTrue(report.balanced(), report.describe());
@@ -151,25 +147,4 @@ class RaceTest {
     return count;
   }
 
-  private static <T> List<T> runTogether(List<Callable<T>> tasks) throws Exception {
-    ExecutorService threads = Executors.newFixedThreadPool(tasks.size());
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (Callable<T> task : tasks) {
-        futures.add(threads.submit(() -> {
-          start.await();
-          return task.call();
-        }));
-      }
-      start.countDown();
-      List<T> results = new ArrayList<>();
-      for (Future<T> future : futures) {
-        results.add(future.get(90, TimeUnit.SECONDS));
-      }
-      return results;
-    } finally {
-      threads.shutdownNow();
-    }
-  }
 }

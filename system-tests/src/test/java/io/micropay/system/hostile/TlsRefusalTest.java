@@ -166,7 +166,8 @@ class TlsRefusalTest {
     // A last line that makes the other side close, so openssl ends without waiting.
     String closing = target == Target.SERVER ? "Exit" : "Transfer Fail! NOT_LOGGED_IN";
     OpenSsl.Result result = OpenSsl.run(OPENSSL_TIMEOUT, (firstLine(target) + "\r\n"
-        + closing + "\r\n").getBytes(StandardCharsets.US_ASCII), "s_client", "-connect", "127.0.0.1:" + port(target), "-quiet", "-ign_eof",
+        + closing + "\r\n").getBytes(StandardCharsets.US_ASCII), "s_client", "-connect",
+        "127.0.0.1:" + port(target), "-quiet", "-ign_eof",
         "-cert", good.certificate().toString(), "-key", good.key().toString());
     assertTrue(hasProtocolReply(result.stdout()), result.output());
   }
