@@ -5,7 +5,7 @@ import io.micropay.pki.TlsFactory;
 import io.micropay.protocol.Limits;
 import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.server.ledger.Ledger;
-import io.micropay.server.session.DirectSettlement;
+import io.micropay.server.session.BatchingSettlement;
 import io.micropay.server.session.EventLog;
 import io.micropay.server.session.Presence;
 import io.micropay.server.session.ServerContext;
@@ -82,7 +82,7 @@ public final class PaymentServer implements AutoCloseable {
     ScheduledExecutorService housekeeping = null;
     Settlement settlement = null;
     try {
-      settlement = new DirectSettlement(ledger);
+      settlement = new BatchingSettlement(ledger);
       workers = workerPool(config);
       EventLog log = new EventLog(config.verbosity());
       Presence presence = new Presence(log);

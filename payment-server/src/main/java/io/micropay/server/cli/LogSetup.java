@@ -9,8 +9,12 @@ final class LogSetup {
   private LogSetup() {
   }
 
-  static void configure() {
-    setDefault("org.slf4j.simpleLogger.defaultLogLevel", "info");
+  /**
+   * @param inspecting true for the commands that only read a ledger and print a report
+   *     (audit, accounts): their output is the report, so only warnings are logged
+   */
+  static void configure(boolean inspecting) {
+    setDefault("org.slf4j.simpleLogger.defaultLogLevel", inspecting ? "warn" : "info");
     setDefault("org.slf4j.simpleLogger.showDateTime", "true");
     setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
     setDefault("org.slf4j.simpleLogger.showThreadName", "true");

@@ -153,7 +153,8 @@ public final class ServerCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    LogSetup.configure();
+    List<String> arguments = List.of(args);
+    LogSetup.configure(arguments.contains("audit") || arguments.contains("accounts"));
     System.exit(commandLine().execute(args));
   }
 

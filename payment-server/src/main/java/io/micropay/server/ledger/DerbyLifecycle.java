@@ -24,6 +24,29 @@ final class DerbyLifecycle {
   private DerbyLifecycle() {
   }
 
+  /**
+   * Derby settings for a ledger that settles thousands of transfers a second, each applied only
+   * when the operator has not set it (a -D on the java command line wins). Derby reads them when
+   * it boots, so they are set before the first connection.
+   * <ul>
+   *   <li>page cache 20,000 pages (80 MB) instead of 1,000: the journal's indexes stay in memory;
+   *   <li>log buffer 1 MB instead of 32 KB: a batch of a thousand transfers fits in one write;
+   *   <li>10,000 identity values reserved at a time instead of 100: fewer updates of Derby's
+   *       sequence catalog (a crash may leave a gap in entry ids, which mean only order).
+   * </ul>
+   */
+  static void configureForThroughput() {
+    setDefault("derby.storage.pageCacheSize", "20000");
+    setDefault("derby.storage.logBufferSize", "1048576");
+    setDefault("derby.language.sequence.preallocator", "10000");
+  }
+
+  private static void setDefault(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+
   static boolean isEmbeddedDerby(String url) {
     return url.startsWith("jdbc:derby:") && !url.startsWith("jdbc:derby://");
   }

@@ -7,7 +7,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +55,17 @@ public final class JdbcLedger implements Ledger {
    */
   private static final int MAX_DUPLICATE_RACE_RETRIES = 3;
 
+  /** Balances hinted at most: about 100 bytes each. */
+  private static final int MAX_BALANCE_HINTS = 1_000_000;
+
   private final String url;
   private final ConnectionPool pool;
+  /**
+   * The balance of each account as this ledger last committed it, a hint for the batch fast path
+   * so that it need not read balances it just wrote. Dropped for an account whenever another
+   * path changes it; a stale one is caught by compare-and-set.
+   */
+  private final Map<String, Long> balanceHints = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private JdbcLedger(String url, ConnectionPool pool) {
@@ -72,6 +84,9 @@ public final class JdbcLedger implements Ledger {
    */
   public static JdbcLedger open(String jdbcUrl, int poolSize) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    if (DerbyLifecycle.isEmbeddedDerby(jdbcUrl)) {
+      DerbyLifecycle.configureForThroughput();
+    }
     ConnectionPool pool;
     try {
       pool = new ConnectionPool(jdbcUrl, poolSize, BORROW_TIMEOUT_MILLIS);
@@ -139,6 +154,7 @@ public final class JdbcLedger implements Ledger {
         sql.credit(name, amountUnits, balance);
         sql.journal(JournalEntry.Kind.DEPOSIT, null, name, amountUnits, null);
         connection.commit();
+        balanceHints.remove(name);
         LOG.debug("account {}: deposited {}, balance {}", name, amountUnits,
             balance + amountUnits);
         return DepositResult.OK;
@@ -161,9 +177,19 @@ public final class JdbcLedger implements Ledger {
     if (batch.isEmpty()) {
       return List.of();
     }
+    try {
+      List<TransferOutcome> outcomes = inTransaction(connection -> settleAllAtOnce(connection,
+          batch));
+      logOutcomes(batch, outcomes);
+      return outcomes;
+    } catch (IdSeenBefore retry) {
+      LOG.debug("a transfer id of a batch of {} was settled before; settling it one by one",
+          batch.size());
+    }
     for (int attempt = 1; ; attempt++) {
       try {
         List<TransferOutcome> outcomes = inTransaction(connection -> settleAll(connection, batch));
+        forget(accountsOf(batch));
         logOutcomes(batch, outcomes);
         return outcomes;
       } catch (DuplicateRace race) {
@@ -178,15 +204,159 @@ public final class JdbcLedger implements Ledger {
     }
   }
 
+  /**
+   * The fast path of a batch: the same locks and the same checks as {@link #settleAll}, but the
+   * transfer ids are not looked up one by one. New ids are the rule; the unique constraint on
+   * (payer, id) catches the exception, a report sent again, and then the whole batch is rolled
+   * back and settled by {@link #settleAll}, which looks every id up. The writes are one JDBC
+   * batch of balance updates (one per account, however many transfers touched it) and one batch
+   * of journal rows.
+   */
+  private List<TransferOutcome> settleAllAtOnce(Connection connection,
+      List<TransferCommand> batch) throws SQLException {
+    try (LedgerStatements sql = new LedgerStatements(connection)) {
+      Map<String, Long> balances = knownBalances(sql, accountsOf(batch));
+      Map<String, Long> before = new HashMap<>(balances);
+      Map<String, TransferCommand> idsInBatch = new HashMap<>();
+      List<LedgerStatements.JournalRow> rows = new ArrayList<>(batch.size());
+      List<TransferOutcome> outcomes = new ArrayList<>(batch.size());
+      for (TransferCommand command : batch) {
+        TransferOutcome outcome = decide(balances, command, idsInBatch);
+        if (command.transferId() != null && (outcome.status() == Status.INSUFFICIENT_FUNDS
+            || outcome.status() == Status.LIMIT_EXCEEDED)) {
+          // The protocol reports a reused id before these; only here must the id be looked up
+          // (a new transfer that settles would meet the unique constraint instead).
+          outcome = earlierUseOf(sql, command, outcome);
+        }
+        if (outcome.status() == Status.SETTLED) {
+          rows.add(new LedgerStatements.JournalRow(JournalEntry.Kind.TRANSFER, command.payer(),
+              command.payee(), command.amountUnits(), command.transferId()));
+        }
+        outcomes.add(outcome);
+      }
+      Map<String, long[]> changes = new HashMap<>();
+      balances.forEach((name, after) -> {
+        long was = before.get(name);
+        if (was != after) {
+          changes.put(name, new long[] {was, after});
+        }
+      });
+      if (!sql.compareAndSetBalances(changes)) {
+        forget(changes.keySet());
+        throw new IdSeenBefore(null);
+      }
+      try {
+        sql.journal(rows);
+      } catch (SQLException e) {
+        if (LedgerStatements.isUniqueViolation(e)) {
+          throw new IdSeenBefore(e);
+        }
+        throw e;
+      }
+      connection.commit();
+      changes.forEach((name, change) -> balanceHints.put(name, change[1]));
+      return outcomes;
+    }
+  }
+
+  private static TransferOutcome earlierUseOf(LedgerStatements sql, TransferCommand command,
+      TransferOutcome otherwise) throws SQLException {
+    Optional<RecordedTransfer> earlier = sql.findTransfer(command.payer(), command.transferId());
+    if (earlier.isEmpty()) {
+      return otherwise;
+    }
+    boolean same = earlier.get().payee().equals(command.payee())
+        && earlier.get().amountUnits() == command.amountUnits();
+    return new TransferOutcome(same ? Status.ALREADY_SETTLED : Status.DUPLICATE_ID,
+        otherwise.payerBalanceUnits());
+  }
+
+  /**
+   * Balances for the fast path: the hints this ledger kept from its own commits, and a read of
+   * the rest. A hint may be stale (another transaction moved money since); the fast path writes
+   * with compare-and-set, so a stale hint costs a retry on the careful path, never a wrong
+   * balance.
+   */
+  private Map<String, Long> knownBalances(LedgerStatements sql, Set<String> names)
+      throws SQLException {
+    Map<String, Long> balances = new HashMap<>();
+    List<String> unknown = new ArrayList<>();
+    for (String name : names) {
+      Long hint = balanceHints.get(name);
+      if (hint == null) {
+        unknown.add(name);
+      } else {
+        balances.put(name, hint);
+      }
+    }
+    Map<String, Long> read = sql.readBalances(unknown);
+    balances.putAll(read);
+    if (balanceHints.size() < MAX_BALANCE_HINTS) {
+      balanceHints.putAll(read);
+    }
+    return balances;
+  }
+
+  private void forget(Collection<String> names) {
+    for (String name : names) {
+      balanceHints.remove(name);
+    }
+  }
+
+  /**
+   * The checks of {@link #settle} in memory, for the fast path: an id repeated within the batch
+   * is found here; an id settled in an earlier transaction is left to the unique constraint.
+   */
+  private static TransferOutcome decide(Map<String, Long> balances, TransferCommand command,
+      Map<String, TransferCommand> idsInBatch) {
+    String payer = command.payer();
+    String payee = command.payee();
+    long amount = command.amountUnits();
+    Long payerBalance = balances.get(payer);
+    if (payer.equals(payee)) {
+      return outcome(Status.SELF_PAYMENT, payerBalance);
+    }
+    if (payerBalance == null) {
+      return outcome(Status.UNKNOWN_PAYER, null);
+    }
+    Long payeeBalance = balances.get(payee);
+    if (payeeBalance == null) {
+      return outcome(Status.UNKNOWN_PAYEE, payerBalance);
+    }
+    if (command.transferId() != null) {
+      TransferCommand earlier = idsInBatch.get(payer + '\n' + command.transferId());
+      if (earlier != null) {
+        boolean same = earlier.payee().equals(payee) && earlier.amountUnits() == amount;
+        return outcome(same ? Status.ALREADY_SETTLED : Status.DUPLICATE_ID, payerBalance);
+      }
+    }
+    if (payerBalance < amount) {
+      return outcome(Status.INSUFFICIENT_FUNDS, payerBalance);
+    }
+    if (payeeBalance > MAX_BALANCE_UNITS - amount) {
+      return outcome(Status.LIMIT_EXCEEDED, payerBalance);
+    }
+    if (command.transferId() != null) {
+      idsInBatch.put(payer + '\n' + command.transferId(), command);
+    }
+    balances.put(payer, payerBalance - amount);
+    balances.put(payee, payeeBalance + amount);
+    return outcome(Status.SETTLED, payerBalance - amount);
+  }
+
+  private static Set<String> accountsOf(List<TransferCommand> batch) {
+    Set<String> names = new HashSet<>();
+    for (TransferCommand command : batch) {
+      names.add(command.payer());
+      names.add(command.payee());
+    }
+    return names;
+  }
+
   private List<TransferOutcome> settleAll(Connection connection, List<TransferCommand> batch)
       throws SQLException {
     try (LedgerStatements sql = new LedgerStatements(connection)) {
-      Set<String> names = new HashSet<>();
-      for (TransferCommand command : batch) {
-        names.add(command.payer());
-        names.add(command.payee());
-      }
-      Map<String, Long> balances = sql.lockInNameOrder(names);
+      Map<String, Long> balances = sql.lockInNameOrder(accountsOf(batch));
       List<TransferOutcome> outcomes = new ArrayList<>(batch.size());
       for (TransferCommand command : batch) {
         outcomes.add(settle(sql, balances, command));
@@ -372,6 +542,19 @@ public final class JdbcLedger implements Ledger {
           + " (SQLState " + e.getSQLState() + ")", e);
     } finally {
       pool.release(connection);
+    }
+  }
+
+  /**
+   * The fast path cannot decide the batch: a transfer id was settled in an earlier transaction,
+   * or a balance changed since it was read. The careful path then runs the batch.
+   */
+  private static final class IdSeenBefore extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** @param cause the unique violation, or null when a balance hint was stale */
+    IdSeenBefore(SQLException cause) {
+      super(cause == null ? "a balance changed since it was read" : cause.getMessage(), cause);
     }
   }
 

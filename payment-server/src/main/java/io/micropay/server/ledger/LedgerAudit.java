@@ -68,6 +68,10 @@ final class LedgerAudit {
     if (accountProblems > MAX_LISTED_PROBLEMS) {
       problems.add((accountProblems - MAX_LISTED_PROBLEMS) + " more accounts with problems");
     }
+    long orphans = orphanRows(connection);
+    if (orphans > 0) {
+      problems.add(orphans + " journal rows name an account that does not exist");
+    }
     long grants = sum(connection, "GRANT");
     long deposits = sum(connection, "DEPOSIT");
     if (totalBalance != grants + deposits) {
@@ -89,6 +93,21 @@ final class LedgerAudit {
           + expected;
     }
     return null;
+  }
+
+  /**
+   * Journal rows whose payer or payee is not an account. The schema has no foreign keys on the
+   * journal (see SchemaMigrations step 2); this is where their absence is checked.
+   */
+  private static long orphanRows(Connection connection) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(
+        "SELECT COUNT(*) FROM journal j WHERE NOT EXISTS (SELECT 1 FROM accounts a"
+            + " WHERE a.name = j.credit_account) OR (j.debit_account IS NOT NULL AND NOT EXISTS"
+            + " (SELECT 1 FROM accounts a WHERE a.name = j.debit_account))");
+        ResultSet rows = query.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    }
   }
 
   private static long sum(Connection connection, String kind) throws SQLException {

@@ -6,8 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -37,11 +39,25 @@ final class LedgerStatements implements AutoCloseable {
       "UPDATE accounts SET balance = balance + ? WHERE name = ? AND balance <= ?";
   private static final String INSERT_ACCOUNT =
       "INSERT INTO accounts (name, balance, opened_at) VALUES (?, ?, ?)";
-  private static final String INSERT_JOURNAL =
+  private static final String INSERT_JOURNAL_INTO =
       "INSERT INTO journal (kind, debit_account, credit_account, amount, transfer_id,"
-          + " recorded_at) VALUES (?, ?, ?, ?, ?, ?)";
+          + " recorded_at)";
+  private static final String INSERT_JOURNAL = INSERT_JOURNAL_INTO
+      + " VALUES (?, ?, ?, ?, ?, ?)";
+  /** Journal rows written by one INSERT statement in a batch. */
+  static final int ROWS_PER_INSERT = 100;
+  private static final String READ_BALANCES = "SELECT name, balance FROM accounts WHERE name IN ";
+  /** Account names one balance query asks for. */
+  static final int NAMES_PER_QUERY = 100;
+  private static final String SET_BALANCE =
+      "UPDATE accounts SET balance = ? WHERE name = ? AND balance = ?";
   private static final String FIND_TRANSFER =
       "SELECT credit_account, amount FROM journal WHERE debit_account = ? AND transfer_id = ?";
+
+  /** A journal row to append in a batch. */
+  record JournalRow(JournalEntry.Kind kind, String debitAccount, String creditAccount,
+      long amountUnits, String transferId) {
+  }
 
   /** A transfer id found in the journal: where that transfer went, and how much. */
   record RecordedTransfer(String payee, long amountUnits) {
@@ -112,6 +128,112 @@ final class LedgerStatements implements AutoCloseable {
     credit.setLong(3, Ledger.MAX_BALANCE_UNITS - amountUnits);
     requireOneRow(credit.executeUpdate(), "credit " + amountUnits + " to " + name);
     requireBalance(name, balanceBefore + amountUnits);
+  }
+
+  /**
+   * Sets balances from the value this transaction decided on to the new one, in name order, in
+   * one JDBC batch: {@code UPDATE ... SET balance = after WHERE name = ? AND balance = before}.
+   * Each update takes the row's lock until commit, so once all succeed nobody can change those
+   * balances before this transaction ends; one that finds another balance than expected (someone
+   * committed a change since it was read) makes the whole call return false, and the caller must
+   * roll back.
+   *
+   * @param changes account name to {before, after}
+   * @return whether every balance was still what the caller read
+   */
+  boolean compareAndSetBalances(Map<String, long[]> changes) throws SQLException {
+    if (changes.isEmpty()) {
+      return true;
+    }
+    PreparedStatement update = statement(SET_BALANCE);
+    for (String name : new TreeSet<>(changes.keySet())) {
+      long[] change = changes.get(name);
+      update.setLong(1, change[1]);
+      update.setString(2, name);
+      update.setLong(3, change[0]);
+      update.addBatch();
+    }
+    for (int count : update.executeBatch()) {
+      // A driver may report success without a count; any real count but 1 is a stale read.
+      if (count != java.sql.Statement.SUCCESS_NO_INFO && count != 1) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The committed balances of the named accounts that exist, read without locks, at most
+   * {@value #NAMES_PER_QUERY} names a query. Writers that use them must write with
+   * {@link #compareAndSetBalances}.
+   */
+  Map<String, Long> readBalances(Collection<String> names) throws SQLException {
+    Map<String, Long> balances = new HashMap<>();
+    List<String> all = new ArrayList<>(names);
+    for (int from = 0; from < all.size(); from += NAMES_PER_QUERY) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + NAMES_PER_QUERY));
+      PreparedStatement read = statement(READ_BALANCES + "(" + "?, ".repeat(chunk.size() - 1)
+          + "?)");
+      for (int i = 0; i < chunk.size(); i++) {
+        read.setString(i + 1, chunk.get(i));
+      }
+      try (ResultSet rows = read.executeQuery()) {
+        while (rows.next()) {
+          balances.put(rows.getString(1), rows.getLong(2));
+        }
+      }
+    }
+    return balances;
+  }
+
+  /**
+   * Appends journal rows in one JDBC batch. A transfer whose (payer, id) is already in the
+   * journal makes the batch fail with SQLState {@link #UNIQUE_VIOLATION} (possibly wrapped in a
+   * BatchUpdateException); the caller then rolls back.
+   */
+  void journal(List<JournalRow> rows) throws SQLException {
+    Timestamp now = now();
+    for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
+      List<JournalRow> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+      PreparedStatement insert = statement(multiRowInsert(chunk.size()));
+      int parameter = 1;
+      for (JournalRow row : chunk) {
+        insert.setString(parameter++, row.kind().name());
+        insert.setString(parameter++, row.debitAccount());
+        insert.setString(parameter++, row.creditAccount());
+        insert.setLong(parameter++, row.amountUnits());
+        insert.setString(parameter++, row.transferId());
+        insert.setTimestamp(parameter++, now);
+      }
+      insert.executeUpdate();
+    }
+  }
+
+  /**
+   * One INSERT with {@code rows} rows of values. A statement per row costs the database its
+   * per-statement work (plan activation, constraint set-up) for every row; one statement for
+   * {@value #ROWS_PER_INSERT} rows pays it once. Standard SQL, on Derby and PostgreSQL alike.
+   */
+  private static String multiRowInsert(int rows) {
+    StringBuilder sql = new StringBuilder(INSERT_JOURNAL_INTO);
+    for (int i = 0; i < rows; i++) {
+      sql.append(i == 0 ? " VALUES " : ", ").append("(?, ?, ?, ?, ?, ?)");
+    }
+    return sql.toString();
+  }
+
+  /** Whether {@code failure}, or an exception chained to it, is a unique-key violation. */
+  static boolean isUniqueViolation(SQLException failure) {
+    for (SQLException e = failure; e != null; e = e.getNextException()) {
+      if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        return true;
+      }
+      if (e.getCause() instanceof SQLException cause
+          && UNIQUE_VIOLATION.equals(cause.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

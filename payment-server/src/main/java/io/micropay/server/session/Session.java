@@ -173,15 +173,21 @@ public final class Session implements InboundHandler {
     }
     TransferCommand command = new TransferCommand(report.payer(), report.payee(),
         report.amountUnits(), report.transferId());
-    return context.settlement().settle(command).thenAccept(outcome -> {
+    return context.settlement().settle(command).handle((outcome, failure) -> {
+      if (failure != null) {
+        // No protocol reply says "try again": end the session instead. The payer reconnects
+        // and reports again with the same id, which settles at most once.
+        context.log().refused(connection.id(), certificateName, "transfer " + describe(report)
+            + " could not be settled (" + failure.getMessage() + "); closing the session");
+        connection.close("settlement failed");
+        return null;
+      }
       TransferResult result = toResult(outcome);
-      String what = "transfer " + describe(report) + " " + result.format();
-      if (result.isOk()) {
-        context.log().event(connection.id(), certificateName, what);
-      } else {
-        refuse(what);
+      if (!result.isOk()) {
+        refuse("transfer " + describe(report) + " " + result.format());
       }
       reply(result.format());
+      return null;
     });
   }
 

@@ -150,6 +150,29 @@ class TransferBatchTest {
     assertBalancedWithTransfers(Ledger.MAX_BATCH_COMMANDS);
   }
 
+  @Test
+  void aBalanceChangedBehindTheFastPathsBackIsReadAgainNotOverwritten() {
+    String url = Ledgers.derbyInMemoryUrl("stale-" + UUID.randomUUID());
+    try (JdbcLedger first = JdbcLedger.open(url, 1); JdbcLedger second = JdbcLedger.open(url, 1)) {
+      first.openAccount("alice", 10_000, 0);
+      first.openAccount("bob", 10_000, 0);
+      // first now holds balance hints for alice and bob; second moves money under them.
+      assertEquals(Status.SETTLED,
+          first.transfer(new TransferCommand("alice", "bob", 1_000, null)).status());
+      assertEquals(Status.SETTLED,
+          second.transfer(new TransferCommand("alice", "bob", 8_000, null)).status());
+      List<TransferOutcome> outcomes = first.transferBatch(List.of(
+          new TransferCommand("alice", "bob", 1_000, null),
+          new TransferCommand("alice", "bob", 1_000, null)));
+      assertEquals(List.of(Status.SETTLED, Status.INSUFFICIENT_FUNDS), statuses(outcomes),
+          "a stale hint (9000) would have let both settle");
+      assertEquals(OptionalLong.of(0), first.balance("alice"));
+      assertEquals(OptionalLong.of(20_000), second.balance("bob"));
+      AuditReport report = first.audit();
+      assertTrue(report.balanced(), report.describe());
+    }
+  }
+
   private static List<Status> statuses(List<TransferOutcome> outcomes) {
     return outcomes.stream().map(TransferOutcome::status).toList();
   }

@@ -1,0 +1,129 @@
+package io.micropay.loadgen;
+
+import io.micropay.pki.tls.TlsPolicy;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+
+/**
+ * TLS for thousands of simulated peers in one process. Each peer gets its own small SSLContext,
+ * made on first use: a client session cache is keyed by host and port, not by identity, so
+ * peers sharing one context would resume each other's sessions and speak as each other. The
+ * trust side is shared: the server's certificate is checked against the CA and the host, with
+ * micropay's protocol policy.
+ */
+final class BulkClients {
+  private final List<X509Certificate> certificates;
+  private final PrivateKey key;
+  private final TrustManager[] trust;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<Integer, SSLContext> contexts = new ConcurrentHashMap<>();
+
+  BulkClients(X509Certificate ca, List<X509Certificate> certificates, PrivateKey key) {
+    this.certificates = certificates;
+    this.key = key;
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setCertificateEntry("ca", ca);
+      TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+      factory.init(store);
+      this.trust = factory.getTrustManagers();
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build the bench clients' trust", e);
+    }
+  }
+
+  /** Connects to 127.0.0.1:{@code port} as peer number {@code index} and shakes hands. */
+  SSLSocket connect(int port, int index, int timeoutMillis) throws IOException {
+    Socket plain = new Socket();
+    plain.connect(new InetSocketAddress("127.0.0.1", port), timeoutMillis);
+    plain.setTcpNoDelay(true);
+    SSLSocket socket = (SSLSocket) context(index).getSocketFactory().createSocket(plain,
+        "127.0.0.1", port, true);
+    SSLParameters parameters = new SSLParameters();
+    parameters.setProtocols(TlsPolicy.PROTOCOLS.toArray(String[]::new));
+    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    socket.setSSLParameters(parameters);
+    socket.setSoTimeout(timeoutMillis);
+    socket.startHandshake();
+    return socket;
+  }
+
+  private SSLContext context(int index) {
+    return contexts.computeIfAbsent(index, i -> {
+      try {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(new KeyManager[] {new OneIdentity(certificates.get(i), key)}, trust,
+            random);
+        return context;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("cannot build a bench client's TLS context", e);
+      }
+    });
+  }
+
+  /** Presents one certificate, whatever the server asks. */
+  private static final class OneIdentity extends X509ExtendedKeyManager {
+    private final X509Certificate[] chain;
+    private final PrivateKey key;
+
+    OneIdentity(X509Certificate certificate, PrivateKey key) {
+      this.chain = new X509Certificate[] {certificate};
+      this.key = key;
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+      return "peer";
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers,
+        SSLEngine engine) {
+      return "peer";
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return chain.clone();
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return key;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return new String[] {"peer"};
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+      return null;
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.micropay.loadgen;
+
+import java.util.Locale;
+
+/**
+ * One measured row: what ran, how many operations in how long, and the latency percentiles.
+ *
+ * @param scenario e.g. "2 transfers"
+ * @param variant e.g. "64 payers"
+ * @param concurrency the number of concurrent clients, for plots (0 when not applicable)
+ * @param operations completed operations
+ * @param seconds measured duration
+ * @param p50Millis median latency
+ * @param p99Millis 99th percentile latency
+ * @param maxMillis worst latency
+ * @param note anything else measured (memory, a baseline's name)
+ */
+record Result(String scenario, String variant, int concurrency, long operations, double seconds,
+    double p50Millis, double p99Millis, double maxMillis, String note) {
+
+  double perSecond() {
+    return seconds <= 0 ? 0 : operations / seconds;
+  }
+
+  /** A row from latencies measured in nanoseconds. */
+  static Result of(String scenario, String variant, int concurrency, long operations,
+      double seconds, long[] sortedNanos, String note) {
+    return new Result(scenario, variant, concurrency, operations, seconds,
+        millis(LatencyRecorder.percentile(sortedNanos, 0.50)),
+        millis(LatencyRecorder.percentile(sortedNanos, 0.99)),
+        millis(sortedNanos.length == 0 ? 0 : sortedNanos[sortedNanos.length - 1]), note);
+  }
+
+  String csv() {
+    return String.join(",", quote(scenario), quote(variant), Integer.toString(concurrency),
+        Long.toString(operations), format(seconds), format(perSecond()), format(p50Millis),
+        format(p99Millis), format(maxMillis), quote(note));
+  }
+
+  static String csvHeader() {
+    return "scenario,variant,concurrency,operations,seconds,per_second,p50_ms,p99_ms,max_ms,note";
+  }
+
+  private static double millis(long nanos) {
+    return nanos / 1_000_000.0;
+  }
+
+  private static String format(double value) {
+    return String.format(Locale.ROOT, "%.3f", value);
+  }
+
+  private static String quote(String text) {
+    return "\"" + text.replace("\"", "\"\"") + "\"";
+  }
+}

@@ -1,0 +1,36 @@
+package io.micropay.loadgen;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** Writes the results: results.csv for machines, results.md for people. */
+final class ResultsWriter {
+  private ResultsWriter() {
+  }
+
+  static void write(Path out, List<Result> results) throws IOException {
+    StringBuilder csv = new StringBuilder(Result.csvHeader()).append('\n');
+    for (Result result : results) {
+      csv.append(result.csv()).append('\n');
+    }
+    Files.writeString(out.resolve("results.csv"), csv, StandardCharsets.UTF_8);
+    Files.writeString(out.resolve("results.md"), table(results), StandardCharsets.UTF_8);
+  }
+
+  /** The results as a Markdown table. */
+  static String table(List<Result> results) {
+    StringBuilder table = new StringBuilder(
+        "| scenario | variant | ops | per second | p50 ms | p99 ms | max ms | note |\n"
+            + "|---|---|---:|---:|---:|---:|---:|---|\n");
+    for (Result result : results) {
+      table.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %.2f | %.2f | %s |%n",
+          result.scenario(), result.variant(), result.operations(), result.perSecond(),
+          result.p50Millis(), result.p99Millis(), result.maxMillis(), result.note()));
+    }
+    return table.toString();
+  }
+}

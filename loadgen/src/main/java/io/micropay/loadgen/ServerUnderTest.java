@@ -1,0 +1,75 @@
+package io.micropay.loadgen;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The payment server as the benchmark runs it: its own JVM, from its jar, exactly as an operator
+ * would start it, on a free port, with its log in a file. Its memory is read from the kernel.
+ */
+final class ServerUnderTest implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+)");
+
+  private final Process process;
+  private final int port;
+
+  private ServerUnderTest(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  static ServerUnderTest start(Path jar, List<String> jvmOptions, Path sslDirectory,
+      Path dataDirectory, Path log, List<String> options) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar.toString(), "--port", "0",
+        "--ssl-dir", sslDirectory.toString(), "--data-dir", dataDirectory.toString()));
+    command.addAll(options);
+    Files.createDirectories(log.toAbsolutePath().getParent());
+    Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+        StandardCharsets.UTF_8));
+    // The JVM may print lines of its own first (a profiler starting, say): skip them.
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      Matcher matcher = LISTENING.matcher(line);
+      if (matcher.find()) {
+        return new ServerUnderTest(process, Integer.parseInt(matcher.group(1)));
+      }
+    }
+    process.destroyForcibly();
+    throw new IOException("the server did not start; see " + log);
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** The server's resident memory, from /proc (Linux). */
+  long residentBytes() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()),
+        "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+      }
+    }
+    throw new IOException("no VmRSS for process " + process.pid());
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.toHandle().destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.toHandle().destroyForcibly();
+    }
+  }
+}
