@@ -46,6 +46,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Seconds of load before each measurement (default: ${DEFAULT-VALUE}).")
   double warmupSeconds;
 
+  @Option(names = "--handshake-clients", defaultValue = "1,8", split = ",",
+      description = "Concurrent clients for scenario 1 (default: ${DEFAULT-VALUE}).")
+  List<Integer> handshakeClients;
+
   @Option(names = "--payers", defaultValue = "1,16,64", split = ",",
       description = "Concurrent payers for scenario 2 (default: ${DEFAULT-VALUE}).")
   List<Integer> payers;
@@ -84,6 +88,8 @@ public final class BenchCommand implements Callable<Integer> {
           ledgerBatches));
     }
     ResultsWriter.write(out, results);
+    progress.println();
+    progress.print(ResultsWriter.table(results));
     progress.println("results in " + out.resolve("results.md"));
     return StandardCommandLine.OK;
   }
@@ -95,8 +101,55 @@ public final class BenchCommand implements Callable<Integer> {
     BulkClients clients = new BulkClients(pki.caCertificate(), certificates,
         pki.sharedPrivateKey());
     List<Result> results = new ArrayList<>();
+    if (scenarios.contains("handshakes")) {
+      results.addAll(handshakes(measurement, pki, clients));
+    }
     if (scenarios.contains("transfers")) {
       results.addAll(transfers(measurement, pki, clients, names));
+    }
+    if (scenarios.contains("p2p")) {
+      try (ServerUnderTest server = startServer(pki, "p2p")) {
+        results.add(new PeerToPeerScenario(pki, server.port()).run(measurement, pairs));
+      }
+    }
+    if (scenarios.contains("sessions")) {
+      try (ServerUnderTest server = startServer(pki, "sessions")) {
+        results.addAll(new SessionsScenario(clients, server, names).run(measurement,
+            sessions));
+      }
+    }
+    return results;
+  }
+
+  /** Scenario 1 with Java clients, then openssl s_time against micropay and s_server. */
+  private List<Result> handshakes(Measurement measurement, BenchPki pki, BulkClients clients)
+      throws Exception {
+    List<Result> results = new ArrayList<>();
+    String opensslPeer = "opensslclient";
+    pki.issuePeerFiles(opensslPeer);
+    PkiLayout layout = pki.layout();
+    OpensslTime.ClientFiles files = new OpensslTime.ClientFiles(
+        layout.peerCertificate(opensslPeer), layout.peerKey(opensslPeer),
+        layout.caCertificate());
+    int opensslSeconds = (int) Math.max(1, Math.ceil(seconds));
+    try (ServerUnderTest server = startServer(pki, "handshakes")) {
+      HandshakeScenario scenario = new HandshakeScenario(clients, server.port());
+      for (int count : handshakeClients) {
+        results.addAll(scenario.run(measurement, count));
+      }
+      for (boolean resume : new boolean[] {false, true}) {
+        results.add(OpensslTime.run((resume ? "resumed" : "full") + ", s_time -> micropay",
+            server.port(), files, resume, OpensslTime.OVERLONG_PATH, opensslSeconds,
+            "openssl client, 1 at a time; micropay answers 230 and closes"));
+      }
+    }
+    try (OpensslTime.Server baseline = new OpensslTime.Server(layout.serverCertificate(),
+        layout.serverKey(), layout.caCertificate(), out.resolve("s_server.log"))) {
+      for (boolean resume : new boolean[] {false, true}) {
+        results.add(OpensslTime.run((resume ? "resumed" : "full") + ", s_time -> s_server",
+            baseline.port(), files, resume, "/", opensslSeconds,
+            "baseline: openssl s_server -www, 1 at a time"));
+      }
     }
     return results;
   }
@@ -120,7 +173,8 @@ public final class BenchCommand implements Callable<Integer> {
     return ServerUnderTest.start(serverJar, jvm, pki.layout().directory(),
         out.resolve("data-" + label), out.resolve("server-" + label + ".log"),
         List.of("--max-sessions", Integer.toString(maxSessions() + 100),
-            "--initial-balance", "1000000000000", "--verbosity", "events"));
+            "--initial-balance", "1000000000000", "--idle-timeout", "1h",
+            "--verbosity", "events"));
   }
 
   private int maxSessions() {

@@ -51,12 +51,27 @@ final class BulkClients {
     }
   }
 
-  /** Connects to 127.0.0.1:{@code port} as peer number {@code index} and shakes hands. */
+  /**
+   * Connects to 127.0.0.1:{@code port} as peer number {@code index} and shakes hands, resuming
+   * this peer's last session when the server allows it.
+   */
   SSLSocket connect(int port, int index, int timeoutMillis) throws IOException {
+    return connect(context(index), port, timeoutMillis);
+  }
+
+  /**
+   * As {@link #connect}, but always a full handshake: a new context has no session to resume.
+   */
+  SSLSocket connectFresh(int port, int index, int timeoutMillis) throws IOException {
+    return connect(newContext(index), port, timeoutMillis);
+  }
+
+  private static SSLSocket connect(SSLContext context, int port, int timeoutMillis)
+      throws IOException {
     Socket plain = new Socket();
     plain.connect(new InetSocketAddress("127.0.0.1", port), timeoutMillis);
     plain.setTcpNoDelay(true);
-    SSLSocket socket = (SSLSocket) context(index).getSocketFactory().createSocket(plain,
+    SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain,
         "127.0.0.1", port, true);
     SSLParameters parameters = new SSLParameters();
     parameters.setProtocols(TlsPolicy.PROTOCOLS.toArray(String[]::new));
@@ -68,16 +83,18 @@ final class BulkClients {
   }
 
   private SSLContext context(int index) {
-    return contexts.computeIfAbsent(index, i -> {
-      try {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(new KeyManager[] {new OneIdentity(certificates.get(i), key)}, trust,
-            random);
-        return context;
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("cannot build a bench client's TLS context", e);
-      }
-    });
+    return contexts.computeIfAbsent(index, this::newContext);
+  }
+
+  private SSLContext newContext(int index) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new KeyManager[] {new OneIdentity(certificates.get(index), key)}, trust,
+          random);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build a bench client's TLS context", e);
+    }
   }
 
   /** Presents one certificate, whatever the server asks. */

@@ -12,7 +12,7 @@ import java.util.Locale;
  * @param seconds measured duration
  * @param p50Millis median latency
  * @param p99Millis 99th percentile latency
- * @param maxMillis worst latency
+ * @param maxMillis worst latency (the three latencies are -1 when not measured)
  * @param note anything else measured (memory, a baseline's name)
  */
 record Result(String scenario, String variant, int concurrency, long operations, double seconds,
@@ -33,8 +33,8 @@ record Result(String scenario, String variant, int concurrency, long operations,
 
   String csv() {
     return String.join(",", quote(scenario), quote(variant), Integer.toString(concurrency),
-        Long.toString(operations), format(seconds), format(perSecond()), format(p50Millis),
-        format(p99Millis), format(maxMillis), quote(note));
+        Long.toString(operations), format(seconds), format(perSecond()), latency(p50Millis),
+        latency(p99Millis), latency(maxMillis), quote(note));
   }
 
   static String csvHeader() {
@@ -47,6 +47,11 @@ record Result(String scenario, String variant, int concurrency, long operations,
 
   private static String format(double value) {
     return String.format(Locale.ROOT, "%.3f", value);
+  }
+
+  /** A latency, or nothing when it was not measured (negative). */
+  private static String latency(double millis) {
+    return millis < 0 ? "" : format(millis);
   }
 
   private static String quote(String text) {

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
-/** Writes the results: results.csv for machines, results.md for people. */
+/**
+ * Writes the results: results.csv for machines, results.md for people, throughput.svg for the
+ * eye. A latency that was not measured (the openssl rows) is written as n/a.
+ */
 final class ResultsWriter {
   private ResultsWriter() {
   }
@@ -19,6 +22,8 @@ final class ResultsWriter {
     }
     Files.writeString(out.resolve("results.csv"), csv, StandardCharsets.UTF_8);
     Files.writeString(out.resolve("results.md"), table(results), StandardCharsets.UTF_8);
+    Files.writeString(out.resolve("throughput.svg"), new Plot(results).svg(),
+        StandardCharsets.UTF_8);
   }
 
   /** The results as a Markdown table. */
@@ -27,10 +32,15 @@ final class ResultsWriter {
         "| scenario | variant | ops | per second | p50 ms | p99 ms | max ms | note |\n"
             + "|---|---|---:|---:|---:|---:|---:|---|\n");
     for (Result result : results) {
-      table.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %.2f | %.2f | %.2f | %s |%n",
+      table.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %s | %s | %s | %s |%n",
           result.scenario(), result.variant(), result.operations(), result.perSecond(),
-          result.p50Millis(), result.p99Millis(), result.maxMillis(), result.note()));
+          millis(result.p50Millis()), millis(result.p99Millis()), millis(result.maxMillis()),
+          result.note()));
     }
     return table.toString();
+  }
+
+  private static String millis(double value) {
+    return value < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", value);
   }
 }

@@ -69,6 +69,17 @@ class ServerProtocolTest {
   }
 
   @Test
+  void aRequestTheLedgerCannotServeClosesTheConnectionInsteadOfLeavingTheClientWaiting()
+      throws Exception {
+    try (TestServer broken = TestServer.start(directory);
+        ProtocolClient alice = broken.connect("alice")) {
+      broken.server().ledger().close();
+      alice.send("REGISTER#alice");
+      assertTrue(alice.isClosedByServer(), "no reply would be true, so the server closes");
+    }
+  }
+
+  @Test
   void aMessageNamingAnotherAccountThanTheCertificateIsRefused() throws Exception {
     server = TestServer.start(directory);
     try (ProtocolClient bob = server.online("bob", 6001);

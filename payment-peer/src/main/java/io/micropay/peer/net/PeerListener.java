@@ -119,6 +119,8 @@ public final class PeerListener implements AutoCloseable {
 
   private void serve(SSLSocket socket) {
     try (socket) {
+      // Small writes (handshake flights, a one-line decision) must not wait for Nagle.
+      socket.setTcpNoDelay(true);
       PeerIdentity payer = tls.handshake(socket);
       socket.setSoTimeout((int) requestTimeout.toMillis());
       LineReader in = LineReader.forRequests(socket.getInputStream());

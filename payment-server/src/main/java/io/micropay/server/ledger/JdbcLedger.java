@@ -55,6 +55,9 @@ public final class JdbcLedger implements Ledger {
    */
   private static final int MAX_DUPLICATE_RACE_RETRIES = 3;
 
+  /** Runs of one transaction that the database rolled back (deadlock, lock timeout) at most. */
+  private static final int MAX_TRANSIENT_ATTEMPTS = 4;
+
   /** Balances hinted at most: about 100 bytes each. */
   private static final int MAX_BALANCE_HINTS = 1_000_000;
 
@@ -533,16 +536,35 @@ public final class JdbcLedger implements Ledger {
    * and releases its locks.
    */
   private <T> T inTransaction(Work<T> work) {
-    Connection connection = pool.borrow();
-    try {
-      return work.run(connection);
-    } catch (SQLException e) {
-      LOG.error("ledger operation failed: {} (SQLState {})", e.getMessage(), e.getSQLState(), e);
-      throw new LedgerException("ledger operation failed: " + e.getMessage()
-          + " (SQLState " + e.getSQLState() + ")", e);
-    } finally {
-      pool.release(connection);
+    for (int attempt = 1; ; attempt++) {
+      Connection connection = pool.borrow();
+      try {
+        return work.run(connection);
+      } catch (SQLException e) {
+        if (isTransient(e) && attempt < MAX_TRANSIENT_ATTEMPTS) {
+          // Rolled back whole (by the release below): running it again is safe.
+          LOG.warn("ledger transaction rolled back by the database ({}, SQLState {}); running "
+              + "it again (attempt {} of {})", e.getMessage(), e.getSQLState(), attempt + 1,
+              MAX_TRANSIENT_ATTEMPTS);
+          continue;
+        }
+        LOG.error("ledger operation failed: {} (SQLState {})", e.getMessage(), e.getSQLState(),
+            e);
+        throw new LedgerException("ledger operation failed: " + e.getMessage()
+            + " (SQLState " + e.getSQLState() + ")", e);
+      } finally {
+        pool.release(connection);
+      }
     }
+  }
+
+  /**
+   * SQL class 40, transaction rollback: a deadlock victim or a lock timeout. Derby raises the
+   * latter when concurrent inserts race for its identity generator, most often on a fresh
+   * database.
+   */
+  private static boolean isTransient(SQLException e) {
+    return e.getSQLState() != null && e.getSQLState().startsWith("40");
   }
 
   /**

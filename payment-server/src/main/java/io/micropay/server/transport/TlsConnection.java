@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLEngine;
@@ -328,10 +329,39 @@ final class TlsConnection implements Connection {
 
   private void dispatchLine(String line) {
     try {
-      inbound.submit(() -> handler == null ? null : handler.onLine(line));
+      inbound.submit(() -> handleLine(line));
     } catch (RejectedExecutionException e) {
       closeNow("the server is overloaded (worker queue full)");
     }
+  }
+
+  /** On a worker: the session handles the line; a failure it did not answer closes. */
+  private CompletionStage<?> handleLine(String line) {
+    if (handler == null) {
+      return null;
+    }
+    try {
+      CompletionStage<?> handled = handler.onLine(line);
+      return handled == null ? null : handled.whenComplete((done, failure) -> {
+        if (failure != null) {
+          failed(failure);
+        }
+      });
+    } catch (RuntimeException e) {
+      failed(e);
+      return null;
+    }
+  }
+
+  /**
+   * A request failed inside the server (the database, say) and got no reply. The client must
+   * not wait for one forever, and no reply would be true (210 FAIL would claim the name was
+   * taken): the connection closes, and a peer sees a lost connection it can retry.
+   */
+  private void failed(Throwable failure) {
+    LOG.error("conn={}: a request failed inside the server; closing the connection", id,
+        failure);
+    close("the server failed to handle a request: " + failure.getMessage());
   }
 
   private void resumeReading() {
