@@ -9,7 +9,7 @@ SSL_DIR  ?= ssl
 PKI      := bin/pki
 
 .DEFAULT_GOAL := help
-.PHONY: help build test certs demo clean fuzz soak
+.PHONY: help build test certs demo clean fuzz soak bench
 
 FUZZ_LINES  ?= 1000000
 SOAK_CYCLES ?= 50
@@ -47,6 +47,9 @@ fuzz: ## fuzz the codec and a live session with FUZZ_LINES lines (default 100000
 soak: ## kill -9 the server SOAK_CYCLES times (default 50) under load; check the books each time
 	$(SYSTEM_TEST) -Dtest=KillRestartSoakTest -Dmicropay.soak.cycles=$(SOAK_CYCLES)
 	@cat system-tests/target/hostile-figures.txt
+
+bench: build ## measure handshakes, transfers, P2P, held sessions and the ledger (BENCH_ARGS=--help)
+	java -jar loadgen/target/loadgen.jar $(BENCH_ARGS)
 
 clean: ## remove build output (keeps ssl/ and data/)
 	@$(MVN) $(MVNFLAGS) -q clean 2>&1 | $(STRIP_ANSI)

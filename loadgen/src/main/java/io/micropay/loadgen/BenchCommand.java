@@ -42,7 +42,7 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Measured seconds per row (default: ${DEFAULT-VALUE}).")
   double seconds;
 
-  @Option(names = "--warmup", defaultValue = "2",
+  @Option(names = "--warmup", defaultValue = "10",
       description = "Seconds of load before each measurement (default: ${DEFAULT-VALUE}).")
   double warmupSeconds;
 

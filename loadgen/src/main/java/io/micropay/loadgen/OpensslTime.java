@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  */
 final class OpensslTime {
   private static final Pattern CONNECTIONS = Pattern.compile("^(\\d+) connections in ");
+  private static final Pattern PROGRESS = Pattern.compile("[*r]+");
   private static final Pattern ACCEPT = Pattern.compile("^ACCEPT .*:(\\d+)$");
   /**
    * A request path longer than micropay's longest line: micropay answers {@code 230} and closes,
@@ -60,8 +61,11 @@ final class OpensslTime {
     try (BufferedReader out = new BufferedReader(new InputStreamReader(
         process.getInputStream(), StandardCharsets.US_ASCII))) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
-        // s_time prints one character per connection: '*' new, 'r' resumed.
-        resumed += line.chars().filter(c -> c == 'r').count();
+        // s_time prints one character per connection, '*' new and 'r' resumed, on lines of
+        // their own.
+        if (PROGRESS.matcher(line).matches()) {
+          resumed += line.chars().filter(c -> c == 'r').count();
+        }
         Matcher matcher = CONNECTIONS.matcher(line);
         if (matcher.find() && connections < 0) {
           connections = Long.parseLong(matcher.group(1));

@@ -33,6 +33,7 @@ final class IoLoop implements Runnable {
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final Set<TlsConnection> connections = new HashSet<>();
   private final ByteBuffer plaintext = ByteBuffer.allocate(PLAINTEXT_BUFFER_BYTES);
+  private final PacketBuffers packetBuffers = new PacketBuffers();
   private final TransportCounters counters;
   private final Thread thread;
   private volatile boolean running = true;
@@ -69,6 +70,11 @@ final class IoLoop implements Runnable {
         connection.closeNow("cannot register: " + e.getMessage());
       }
     });
+  }
+
+  /** The record buffers this loop's connections borrow while they have bytes in flight. */
+  PacketBuffers packetBuffers() {
+    return packetBuffers;
   }
 
   /** The shared buffer unwrap decrypts into; drained before the next connection uses it. */

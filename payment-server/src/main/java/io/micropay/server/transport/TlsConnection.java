@@ -48,7 +48,9 @@ final class TlsConnection implements Connection {
   private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
 
   private SelectionKey key;
+  /** Received TLS bytes not yet decrypted; borrowed from the loop, null when there are none. */
   private ByteBuffer netIn;
+  /** Encrypted bytes not yet written; borrowed from the loop, null when there are none. */
   private ByteBuffer netOut;
   private State state = State.HANDSHAKING;
   private boolean taskRunning;
@@ -75,9 +77,6 @@ final class TlsConnection implements Connection {
     this.acceptedNanos = System.nanoTime();
     this.remote = remoteOf(channel);
     this.lastInputNanos = acceptedNanos;
-    int packetBytes = engine.getSession().getPacketBufferSize();
-    this.netIn = ByteBuffer.allocate(packetBytes);
-    this.netOut = ByteBuffer.allocate(packetBytes);
   }
 
   // ---- Connection: callable from any thread ----
@@ -145,7 +144,7 @@ final class TlsConnection implements Connection {
   void onReady(int readyOps) {
     try {
       if ((readyOps & SelectionKey.OP_READ) != 0 && !readPaused) {
-        int read = channel.read(netIn);
+        int read = channel.read(netIn());
         if (read < 0) {
           closeNow(state == State.HANDSHAKING
               ? "the client closed the connection during the TLS handshake"
@@ -185,6 +184,7 @@ final class TlsConnection implements Connection {
       flush();
       finishCloseIfDone();
       updateInterest();
+      returnEmptyBuffers();
     } catch (IOException | RuntimeException e) {
       if (e instanceof SSLException) {
         sendAlert();
@@ -200,8 +200,8 @@ final class TlsConnection implements Connection {
   private void sendAlert() {
     try {
       engine.closeOutbound();
-      netOut.clear();
-      engine.wrap(EMPTY, netOut);
+      netOut().clear();
+      engine.wrap(EMPTY, netOut());
       flush();
     } catch (IOException | RuntimeException ignored) {
       // The connection is being closed for the original failure, which is what gets logged.
@@ -213,14 +213,14 @@ final class TlsConnection implements Connection {
   }
 
   private boolean wrap() throws IOException {
-    if (netOut.position() > 0 && !flush()) {
+    if (hasUnsent() && !flush()) {
       return false;
     }
     if (closeAfterFlush && outbound.isEmpty() && state == State.OPEN) {
       engine.closeOutbound();
     }
     ByteBuffer source = outbound.isEmpty() || state != State.OPEN ? EMPTY : outbound.peek();
-    SSLEngineResult result = engine.wrap(source, netOut);
+    SSLEngineResult result = engine.wrap(source, netOut());
     if (!source.hasRemaining() && source != EMPTY) {
       outbound.poll();
     }
@@ -239,7 +239,7 @@ final class TlsConnection implements Connection {
   }
 
   private boolean unwrap() throws SSLException {
-    if (netIn.position() == 0) {
+    if (netIn == null || netIn.position() == 0) {
       return false;
     }
     netIn.flip();
@@ -272,7 +272,7 @@ final class TlsConnection implements Connection {
 
   private void growIfFull() {
     int packetBytes = engine.getSession().getPacketBufferSize();
-    if (netIn.remaining() == 0 && netIn.capacity() < packetBytes) {
+    if (netIn != null && netIn.remaining() == 0 && netIn.capacity() < packetBytes) {
       ByteBuffer bigger = ByteBuffer.allocate(packetBytes);
       netIn.flip();
       bigger.put(netIn);
@@ -417,7 +417,7 @@ final class TlsConnection implements Connection {
 
   /** Writes what the engine produced; true when everything went out. */
   private boolean flush() throws IOException {
-    if (netOut.position() == 0) {
+    if (!hasUnsent()) {
       return true;
     }
     netOut.flip();
@@ -429,8 +429,49 @@ final class TlsConnection implements Connection {
     return netOut.position() == 0;
   }
 
+  private boolean hasUnsent() {
+    return netOut != null && netOut.position() > 0;
+  }
+
+  private ByteBuffer netIn() {
+    if (netIn == null) {
+      netIn = loop.packetBuffers().acquire(engine.getSession().getPacketBufferSize());
+    }
+    return netIn;
+  }
+
+  private ByteBuffer netOut() {
+    if (netOut == null) {
+      netOut = loop.packetBuffers().acquire(engine.getSession().getPacketBufferSize());
+    }
+    return netOut;
+  }
+
+  /** Gives back the buffers that hold nothing; the next read or write borrows again. */
+  private void returnEmptyBuffers() {
+    if (netIn != null && netIn.position() == 0) {
+      loop.packetBuffers().release(netIn);
+      netIn = null;
+    }
+    if (netOut != null && netOut.position() == 0) {
+      loop.packetBuffers().release(netOut);
+      netOut = null;
+    }
+  }
+
+  private void returnBuffers() {
+    if (netIn != null) {
+      loop.packetBuffers().release(netIn);
+      netIn = null;
+    }
+    if (netOut != null) {
+      loop.packetBuffers().release(netOut);
+      netOut = null;
+    }
+  }
+
   private void finishCloseIfDone() {
-    if (closeAfterFlush && engine.isOutboundDone() && netOut.position() == 0) {
+    if (closeAfterFlush && engine.isOutboundDone() && !hasUnsent()) {
       closeNow("closed by the server");
     }
   }
@@ -443,7 +484,7 @@ final class TlsConnection implements Connection {
     if (!readPaused && !taskRunning) {
       ops |= SelectionKey.OP_READ;
     }
-    if (netOut.position() > 0) {
+    if (hasUnsent()) {
       ops |= SelectionKey.OP_WRITE;
     }
     if (key.interestOps() != ops) {
@@ -468,6 +509,7 @@ final class TlsConnection implements Connection {
       LOG.debug("conn={} close failed: {}", id, e.getMessage());
     }
     outbound.clear();
+    returnBuffers();
     loop.connectionClosed(this, wasHandshaking);
     if (wasHandshaking) {
       LOG.warn("conn={} from {} refused during the TLS handshake: {}", id, remote, reason);
