@@ -3,6 +3,7 @@ package io.micropay.protocol;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -41,12 +42,28 @@ public record OnlineList(long balanceUnits, String serverPublicKeyBase64,
 
   /** The reply's bytes, every line ended by CRLF. */
   public byte[] encode() {
-    StringBuilder text = new StringBuilder(64 + serverPublicKeyBase64.length()
-        + entries.size() * 40);
-    text.append(balanceUnits).append(Wire.CRLF)
-        .append(serverPublicKeyBase64).append(Wire.CRLF)
-        .append(entries.size()).append(Wire.CRLF);
-    for (OnlineEntry entry : entries) {
+    return encode(balanceUnits, serverPublicKeyBase64, encodeEntries(entries));
+  }
+
+  /**
+   * A reply from its parts: the requester's balance and the server key, then the count and
+   * entries already encoded by {@link #encodeEntries}. A server encodes the entries once per
+   * change of who is online, however many peers ask.
+   */
+  public static byte[] encode(long balanceUnits, String serverPublicKeyBase64,
+      byte[] encodedEntries) {
+    byte[] head = (balanceUnits + Wire.CRLF + serverPublicKeyBase64 + Wire.CRLF)
+        .getBytes(StandardCharsets.US_ASCII);
+    byte[] reply = Arrays.copyOf(head, head.length + encodedEntries.length);
+    System.arraycopy(encodedEntries, 0, reply, head.length, encodedEntries.length);
+    return reply;
+  }
+
+  /** The count line and one line per entry, in the order given (by name on the wire). */
+  public static byte[] encodeEntries(List<OnlineEntry> sortedEntries) {
+    StringBuilder text = new StringBuilder(16 + sortedEntries.size() * 40);
+    text.append(sortedEntries.size()).append(Wire.CRLF);
+    for (OnlineEntry entry : sortedEntries) {
       text.append(entry.format()).append(Wire.CRLF);
     }
     return text.toString().getBytes(StandardCharsets.US_ASCII);

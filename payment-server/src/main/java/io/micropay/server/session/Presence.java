@@ -1,5 +1,7 @@
 package io.micropay.server.session;
 
+import io.micropay.protocol.OnlineEntry;
+import io.micropay.protocol.OnlineList;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,14 +21,24 @@ public final class Presence {
   public record Entry(String name, String ip, int port, Session session) {
   }
 
-  /** The online list at one moment, sorted by name. */
-  public record Snapshot(long version, List<Entry> entries) {
+  /**
+   * The online list at one moment, sorted by name, and its entries as the wire carries them
+   * (count line and one line per entry), encoded once for every {@code List} that asks.
+   */
+  public record Snapshot(long version, List<Entry> entries, byte[] wireEntries) {
+    static Snapshot of(long version, List<Entry> sortedEntries) {
+      List<OnlineEntry> wire = new ArrayList<>(sortedEntries.size());
+      for (Entry entry : sortedEntries) {
+        wire.add(new OnlineEntry(entry.name(), entry.ip(), entry.port()));
+      }
+      return new Snapshot(version, List.copyOf(sortedEntries), OnlineList.encodeEntries(wire));
+    }
   }
 
   private final Map<String, Entry> online = new ConcurrentHashMap<>();
   private final AtomicLong version = new AtomicLong();
   private final EventLog log;
-  private volatile Snapshot snapshot = new Snapshot(0, List.of());
+  private volatile Snapshot snapshot = Snapshot.of(0, List.of());
 
   public Presence(EventLog log) {
     this.log = log;
@@ -71,7 +83,7 @@ public final class Presence {
       if (current.version() != wanted) {
         List<Entry> entries = new ArrayList<>(online.values());
         entries.sort(Comparator.comparing(Entry::name));
-        current = new Snapshot(wanted, List.copyOf(entries));
+        current = Snapshot.of(wanted, entries);
         snapshot = current;
       }
       return current;

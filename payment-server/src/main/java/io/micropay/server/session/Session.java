@@ -1,6 +1,5 @@
 package io.micropay.server.session;
 
-import io.micropay.protocol.OnlineEntry;
 import io.micropay.protocol.OnlineList;
 import io.micropay.protocol.ParsedRequest;
 import io.micropay.protocol.Reply;
@@ -16,8 +15,6 @@ import io.micropay.server.ledger.TransferOutcome;
 import io.micropay.server.transport.Connection;
 import io.micropay.server.transport.InboundHandler;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 
@@ -154,14 +151,9 @@ public final class Session implements InboundHandler {
       return;
     }
     OptionalLong balance = context.ledger().balance(certificateName);
-    List<OnlineEntry> entries = new ArrayList<>();
-    for (Presence.Entry entry : context.presence().snapshot().entries()) {
-      entries.add(new OnlineEntry(entry.name(), entry.ip(), entry.port()));
-    }
-    OnlineList list = new OnlineList(balance.orElseThrow(() -> new IllegalStateException(
+    send(OnlineList.encode(balance.orElseThrow(() -> new IllegalStateException(
         "logged-in account " + certificateName + " has no balance")),
-        context.serverPublicKeyBase64(), entries);
-    send(list.encode(), false);
+        context.serverPublicKeyBase64(), context.presence().snapshot().wireEntries()), false);
   }
 
   private CompletionStage<?> transfer(Request.TransferReport report) {
