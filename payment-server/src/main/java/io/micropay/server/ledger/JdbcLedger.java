@@ -56,7 +56,7 @@ public final class JdbcLedger implements Ledger {
   private static final int MAX_DUPLICATE_RACE_RETRIES = 3;
 
   /** Runs of one transaction that the database rolled back (deadlock, lock timeout) at most. */
-  private static final int MAX_TRANSIENT_ATTEMPTS = 4;
+  private static final int MAX_TRANSIENT_ATTEMPTS = 10;
 
   /** Balances hinted at most: about 100 bytes each. */
   private static final int MAX_BALANCE_HINTS = 1_000_000;
@@ -546,6 +546,7 @@ public final class JdbcLedger implements Ledger {
           LOG.warn("ledger transaction rolled back by the database ({}, SQLState {}); running "
               + "it again (attempt {} of {})", e.getMessage(), e.getSQLState(), attempt + 1,
               MAX_TRANSIENT_ATTEMPTS);
+          pauseBeforeRerun(attempt);
           continue;
         }
         LOG.error("ledger operation failed: {} (SQLState {})", e.getMessage(), e.getSQLState(),
@@ -555,6 +556,18 @@ public final class JdbcLedger implements Ledger {
       } finally {
         pool.release(connection);
       }
+    }
+  }
+
+  /**
+   * A short random pause, longer with each attempt, so that transactions rolled back together
+   * do not collide again at once.
+   */
+  private static void pauseBeforeRerun(int attempt) {
+    try {
+      Thread.sleep(1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(5 * attempt));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
