@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -220,11 +221,14 @@ public final class JdbcLedger implements Ledger {
     try (LedgerStatements sql = new LedgerStatements(connection)) {
       Map<String, Long> balances = knownBalances(sql, accountsOf(batch));
       Map<String, Long> before = new HashMap<>(balances);
-      Map<String, TransferCommand> idsInBatch = new HashMap<>();
+      // Ids settled earlier in this batch; an id settled in an earlier transaction is left to
+      // the unique constraint.
+      Map<String, RecordedTransfer> idsInBatch = new HashMap<>();
+      EarlierUse inThisBatch = command -> Optional.ofNullable(idsInBatch.get(idKey(command)));
       List<LedgerStatements.JournalRow> rows = new ArrayList<>(batch.size());
       List<TransferOutcome> outcomes = new ArrayList<>(batch.size());
       for (TransferCommand command : batch) {
-        TransferOutcome outcome = decide(balances, command, idsInBatch);
+        TransferOutcome outcome = check(balances, command, inThisBatch);
         if (command.transferId() != null && (outcome.status() == Status.INSUFFICIENT_FUNDS
             || outcome.status() == Status.LIMIT_EXCEEDED)) {
           // The protocol reports a reused id before these; only here must the id be looked up
@@ -232,6 +236,11 @@ public final class JdbcLedger implements Ledger {
           outcome = earlierUseOf(sql, command, outcome);
         }
         if (outcome.status() == Status.SETTLED) {
+          apply(balances, command);
+          if (command.transferId() != null) {
+            idsInBatch.put(idKey(command), new RecordedTransfer(command.payee(),
+                command.amountUnits()));
+          }
           rows.add(new LedgerStatements.JournalRow(JournalEntry.Kind.TRANSFER, command.payer(),
               command.payee(), command.amountUnits(), command.transferId()));
         }
@@ -257,7 +266,7 @@ public final class JdbcLedger implements Ledger {
         throw e;
       }
       connection.commit();
-      changes.forEach((name, change) -> balanceHints.put(name, change[1]));
+      changes.forEach((name, change) -> hint(name, change[1]));
       return outcomes;
     }
   }
@@ -268,9 +277,7 @@ public final class JdbcLedger implements Ledger {
     if (earlier.isEmpty()) {
       return otherwise;
     }
-    boolean same = earlier.get().payee().equals(command.payee())
-        && earlier.get().amountUnits() == command.amountUnits();
-    return new TransferOutcome(same ? Status.ALREADY_SETTLED : Status.DUPLICATE_ID,
+    return new TransferOutcome(earlier.get().reportedAgainAs(command),
         otherwise.payerBalanceUnits());
   }
 
@@ -294,10 +301,15 @@ public final class JdbcLedger implements Ledger {
     }
     Map<String, Long> read = sql.readBalances(unknown);
     balances.putAll(read);
-    if (balanceHints.size() < MAX_BALANCE_HINTS) {
-      balanceHints.putAll(read);
-    }
+    read.forEach(this::hint);
     return balances;
+  }
+
+  /** Keeps {@code balance} as the hint for {@code name}, within the bound on hints. */
+  private void hint(String name, long balance) {
+    if (balanceHints.size() < MAX_BALANCE_HINTS || balanceHints.containsKey(name)) {
+      balanceHints.put(name, balance);
+    }
   }
 
   private void forget(Collection<String> names) {
@@ -306,12 +318,19 @@ public final class JdbcLedger implements Ledger {
     }
   }
 
+  /** Where a transfer's id was used before, as far as one path looks. */
+  @FunctionalInterface
+  private interface EarlierUse {
+    Optional<RecordedTransfer> find(TransferCommand command) throws SQLException;
+  }
+
   /**
-   * The checks of {@link #settle} in memory, for the fast path: an id repeated within the batch
-   * is found here; an id settled in an earlier transaction is left to the unique constraint.
+   * Every check of one transfer against {@code balances}, in the protocol's order, before
+   * anything is written: {@code SETTLED} means it may be written. The careful path looks the id
+   * up in the journal; the fast path only in its own batch.
    */
-  private static TransferOutcome decide(Map<String, Long> balances, TransferCommand command,
-      Map<String, TransferCommand> idsInBatch) {
+  private static TransferOutcome check(Map<String, Long> balances, TransferCommand command,
+      EarlierUse earlierUse) throws SQLException {
     String payer = command.payer();
     String payee = command.payee();
     long amount = command.amountUnits();
@@ -327,10 +346,9 @@ public final class JdbcLedger implements Ledger {
       return outcome(Status.UNKNOWN_PAYEE, payerBalance);
     }
     if (command.transferId() != null) {
-      TransferCommand earlier = idsInBatch.get(payer + '\n' + command.transferId());
-      if (earlier != null) {
-        boolean same = earlier.payee().equals(payee) && earlier.amountUnits() == amount;
-        return outcome(same ? Status.ALREADY_SETTLED : Status.DUPLICATE_ID, payerBalance);
+      Optional<RecordedTransfer> earlier = earlierUse.find(command);
+      if (earlier.isPresent()) {
+        return outcome(earlier.get().reportedAgainAs(command), payerBalance);
       }
     }
     if (payerBalance < amount) {
@@ -339,12 +357,17 @@ public final class JdbcLedger implements Ledger {
     if (payeeBalance > MAX_BALANCE_UNITS - amount) {
       return outcome(Status.LIMIT_EXCEEDED, payerBalance);
     }
-    if (command.transferId() != null) {
-      idsInBatch.put(payer + '\n' + command.transferId(), command);
-    }
-    balances.put(payer, payerBalance - amount);
-    balances.put(payee, payeeBalance + amount);
     return outcome(Status.SETTLED, payerBalance - amount);
+  }
+
+  /** Moves a checked transfer's amount in {@code balances}, for the commands after it. */
+  private static void apply(Map<String, Long> balances, TransferCommand command) {
+    balances.merge(command.payer(), -command.amountUnits(), Long::sum);
+    balances.merge(command.payee(), command.amountUnits(), Long::sum);
+  }
+
+  private static String idKey(TransferCommand command) {
+    return command.payer() + '\n' + command.transferId();
   }
 
   private static Set<String> accountsOf(List<TransferCommand> batch) {
@@ -376,47 +399,24 @@ public final class JdbcLedger implements Ledger {
    */
   private static TransferOutcome settle(LedgerStatements sql, Map<String, Long> balances,
       TransferCommand command) throws SQLException {
-    String payer = command.payer();
-    String payee = command.payee();
-    long amount = command.amountUnits();
-    Long payerBalance = balances.get(payer);
-    if (payer.equals(payee)) {
-      return outcome(Status.SELF_PAYMENT, payerBalance);
+    TransferOutcome outcome = check(balances, command,
+        earlier -> sql.findTransfer(earlier.payer(), earlier.transferId()));
+    if (outcome.status() != Status.SETTLED) {
+      return outcome;
     }
-    if (payerBalance == null) {
-      return outcome(Status.UNKNOWN_PAYER, null);
-    }
-    Long payeeBalance = balances.get(payee);
-    if (payeeBalance == null) {
-      return outcome(Status.UNKNOWN_PAYEE, payerBalance);
-    }
-    if (command.transferId() != null) {
-      Optional<RecordedTransfer> earlier = sql.findTransfer(payer, command.transferId());
-      if (earlier.isPresent()) {
-        boolean same = earlier.get().payee().equals(payee)
-            && earlier.get().amountUnits() == amount;
-        return outcome(same ? Status.ALREADY_SETTLED : Status.DUPLICATE_ID, payerBalance);
-      }
-    }
-    if (payerBalance < amount) {
-      return outcome(Status.INSUFFICIENT_FUNDS, payerBalance);
-    }
-    if (payeeBalance > MAX_BALANCE_UNITS - amount) {
-      return outcome(Status.LIMIT_EXCEEDED, payerBalance);
-    }
-    sql.debit(payer, amount, payerBalance);
-    sql.credit(payee, amount, payeeBalance);
+    sql.debit(command.payer(), command.amountUnits(), balances.get(command.payer()));
+    sql.credit(command.payee(), command.amountUnits(), balances.get(command.payee()));
     try {
-      sql.journal(JournalEntry.Kind.TRANSFER, payer, payee, amount, command.transferId());
+      sql.journal(JournalEntry.Kind.TRANSFER, command.payer(), command.payee(),
+          command.amountUnits(), command.transferId());
     } catch (SQLException e) {
-      if (LedgerStatements.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+      if (LedgerStatements.isUniqueViolation(e)) {
         throw new DuplicateRace(command, e);
       }
       throw e;
     }
-    balances.put(payer, payerBalance - amount);
-    balances.put(payee, payeeBalance + amount);
-    return outcome(Status.SETTLED, payerBalance - amount);
+    apply(balances, command);
+    return outcome;
   }
 
   private static TransferOutcome outcome(Status status, Long payerBalanceUnits) {
@@ -565,7 +565,7 @@ public final class JdbcLedger implements Ledger {
    */
   private static void pauseBeforeRerun(int attempt) {
     try {
-      Thread.sleep(1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(5 * attempt));
+      Thread.sleep(1 + ThreadLocalRandom.current().nextInt(5 * attempt));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -61,6 +61,14 @@ final class LedgerStatements implements AutoCloseable {
 
   /** A transfer id found in the journal: where that transfer went, and how much. */
   record RecordedTransfer(String payee, long amountUnits) {
+    /**
+     * What a new report of the same payer and id is: the same transfer sent again (same payee
+     * and amount), or another transfer reusing the id.
+     */
+    TransferOutcome.Status reportedAgainAs(TransferCommand command) {
+      return payee.equals(command.payee()) && amountUnits == command.amountUnits()
+          ? TransferOutcome.Status.ALREADY_SETTLED : TransferOutcome.Status.DUPLICATE_ID;
+    }
   }
 
   private final Connection connection;
