@@ -29,6 +29,8 @@ public final class BatchingSettlement implements Settlement {
   public static final int MAX_WAITING = 64 * 1024;
   /** How long close waits for the transfers already submitted. */
   private static final long CLOSE_WAIT_MILLIS = 10_000;
+  /** How often an idle committer looks whether settlement was closed. */
+  private static final long POLL_MILLIS = 100;
 
   private record Pending(TransferCommand command, CompletableFuture<TransferOutcome> outcome) {
   }
@@ -54,31 +56,46 @@ public final class BatchingSettlement implements Settlement {
   @Override
   public CompletionStage<TransferOutcome> settle(TransferCommand command) {
     CompletableFuture<TransferOutcome> outcome = new CompletableFuture<>();
-    if (!open || !waiting.offer(new Pending(command, outcome))) {
-      outcome.completeExceptionally(new RejectedExecutionException(open
-          ? "settlement overloaded: " + MAX_WAITING + " transfers waiting"
-          : "settlement closed"));
+    Pending pending = new Pending(command, outcome);
+    if (!open) {
+      outcome.completeExceptionally(closed());
+    } else if (!waiting.offer(pending)) {
+      outcome.completeExceptionally(new RejectedExecutionException(
+          "settlement overloaded: " + MAX_WAITING + " transfers waiting"));
+    } else if (!open && waiting.remove(pending)) {
+      // close() began between the check and the offer, and the committer may be gone.
+      outcome.completeExceptionally(closed());
     }
     return outcome;
   }
 
-  /** Settles what was submitted, then stops; later submissions are refused. */
+  /**
+   * Settles what was submitted, then stops; later submissions are refused. The committer is not
+   * interrupted: an interrupt inside JDBC can make Derby abandon its connection mid-commit. It
+   * sees the flag within one poll.
+   */
   @Override
   public void close() {
     open = false;
-    committer.interrupt();
     try {
       committer.join(CLOSE_WAIT_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    for (Pending left = waiting.poll(); left != null; left = waiting.poll()) {
+      left.outcome().completeExceptionally(closed());
+    }
+  }
+
+  private static RejectedExecutionException closed() {
+    return new RejectedExecutionException("settlement closed");
   }
 
   private void commitLoop() {
     List<Pending> batch = new ArrayList<>(maxBatch);
     while (open || !waiting.isEmpty()) {
       try {
-        Pending first = waiting.poll(100, TimeUnit.MILLISECONDS);
+        Pending first = waiting.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
@@ -86,9 +103,7 @@ public final class BatchingSettlement implements Settlement {
         waiting.drainTo(batch, maxBatch - 1);
         settle(batch);
       } catch (InterruptedException e) {
-        // close(): drain what is left, then stop.
-        waiting.drainTo(batch, maxBatch);
-        settle(batch);
+        LOG.warn("the group-commit thread was interrupted; it stops when settlement closes");
       } finally {
         batch.clear();
       }
