@@ -449,25 +449,17 @@ final class TlsConnection implements Connection {
 
   /** Gives back the buffers that hold nothing; the next read or write borrows again. */
   private void returnEmptyBuffers() {
-    if (netIn != null && netIn.position() == 0) {
-      loop.packetBuffers().release(netIn);
-      netIn = null;
-    }
-    if (netOut != null && netOut.position() == 0) {
-      loop.packetBuffers().release(netOut);
-      netOut = null;
-    }
+    netIn = returnIfEmpty(netIn);
+    netOut = returnIfEmpty(netOut);
   }
 
-  private void returnBuffers() {
-    if (netIn != null) {
-      loop.packetBuffers().release(netIn);
-      netIn = null;
+  /** Returns null when {@code buffer} was given back, else {@code buffer}. */
+  private ByteBuffer returnIfEmpty(ByteBuffer buffer) {
+    if (buffer == null || buffer.position() > 0) {
+      return buffer;
     }
-    if (netOut != null) {
-      loop.packetBuffers().release(netOut);
-      netOut = null;
-    }
+    loop.packetBuffers().release(buffer);
+    return null;
   }
 
   private void finishCloseIfDone() {
@@ -509,7 +501,14 @@ final class TlsConnection implements Connection {
       LOG.debug("conn={} close failed: {}", id, e.getMessage());
     }
     outbound.clear();
-    returnBuffers();
+    // What was not decrypted or not written goes with the connection.
+    if (netIn != null) {
+      netIn.clear();
+    }
+    if (netOut != null) {
+      netOut.clear();
+    }
+    returnEmptyBuffers();
     loop.connectionClosed(this, wasHandshaking);
     if (wasHandshaking) {
       LOG.warn("conn={} from {} refused during the TLS handshake: {}", id, remote, reason);
