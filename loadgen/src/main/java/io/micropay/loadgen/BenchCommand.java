@@ -3,6 +3,7 @@ package io.micropay.loadgen;
 import io.micropay.pki.PkiLayout;
 import io.micropay.pki.cli.StandardCommandLine;
 import io.micropay.pki.cli.VersionProvider;
+import io.micropay.server.ledger.Ledger;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -15,7 +16,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code loadgen}: the benchmark behind {@code make bench}. It makes its own certificates, starts
@@ -74,8 +77,21 @@ public final class BenchCommand implements Callable<Integer> {
       description = "JVM options for the server, space-separated (default: none).")
   List<String> serverJvmOptions;
 
+  /** The marker of a folder this program made, and so may empty again. */
+  static final String MARKER = ".loadgen-output";
+  static final int MAX_SECONDS = 3600;
+  static final int MAX_PAYERS = 1024;
+  static final int MAX_HANDSHAKE_CLIENTS = 256;
+  /** Both this process and the server hold one descriptor per session. */
+  static final int MAX_SESSIONS = 50_000;
+  static final int MAX_PAIRS = 1000;
+
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    validate();
     PrintStream progress = System.err;
     prepare();
     Measurement measurement = new Measurement(progress, warmupSeconds, seconds);
@@ -193,8 +209,56 @@ public final class BenchCommand implements Callable<Integer> {
     return names;
   }
 
+  /** Every option within its range, every scenario known: checked before anything runs. */
+  void validate() {
+    for (String scenario : scenarios) {
+      if (!List.of(ALL.split(",")).contains(scenario)) {
+        throw usage("unknown scenario '" + scenario + "'; the scenarios are " + ALL);
+      }
+    }
+    requireRange("--seconds", seconds, 0.1, MAX_SECONDS);
+    requireRange("--warmup", warmupSeconds, 0, MAX_SECONDS);
+    requireEach("--payers", payers, MAX_PAYERS);
+    requireEach("--handshake-clients", handshakeClients, MAX_HANDSHAKE_CLIENTS);
+    requireEach("--sessions", sessions, MAX_SESSIONS);
+    requireEach("--ledger-batches", ledgerBatches, Ledger.MAX_BATCH_COMMANDS);
+    requireRange("--pairs", pairs, 1, MAX_PAIRS);
+  }
+
+  private void requireEach(String option, List<Integer> values, int max) {
+    for (int value : values) {
+      requireRange(option, value, 1, max);
+    }
+  }
+
+  private void requireRange(String option, double value, double min, double max) {
+    if (!(value >= min && value <= max)) {
+      throw usage(option + " must be " + plain(min) + " to " + plain(max) + ", was "
+          + plain(value));
+    }
+  }
+
+  private static String plain(double value) {
+    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+  }
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+
+  /**
+   * Empties --out for this run. Only a folder this program made (it holds the marker) or an
+   * empty one is emptied, so a mistyped --out never deletes somebody's files.
+   */
   private void prepare() throws IOException {
     if (Files.exists(out)) {
+      boolean empty;
+      try (Stream<Path> entries = Files.list(out)) {
+        empty = entries.findAny().isEmpty();
+      }
+      if (!empty && !Files.exists(out.resolve(MARKER))) {
+        throw usage(out + " is not empty and was not made by loadgen; choose another --out");
+      }
       try (Stream<Path> paths = Files.walk(out)) {
         for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(path);
@@ -202,10 +266,12 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     Files.createDirectories(out);
+    Files.writeString(out.resolve(MARKER), "made by loadgen (make bench); emptied by its next run\n");
   }
 
   public static void main(String[] args) {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    System.exit(new CommandLine(new BenchCommand()).execute(args));
+    System.exit(StandardCommandLine.create(new BenchCommand(), List.of(IOException.class))
+        .execute(args));
   }
 }

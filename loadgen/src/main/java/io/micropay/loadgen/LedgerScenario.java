@@ -53,9 +53,7 @@ final class LedgerScenario {
               }
             }, "latency is per transaction");
         // Each operation settled `batch` transfers: report transfers per second.
-        results.add(new Result(raw.scenario(), raw.variant(), batch,
-            raw.operations() * batch, raw.seconds(), raw.p50Millis(), raw.p99Millis(),
-            raw.maxMillis(), raw.note()));
+        results.add(raw.counted(batch, raw.operations() * batch));
       }
     }
     return results;

@@ -31,6 +31,12 @@ record Result(String scenario, String variant, int concurrency, long operations,
         millis(sortedNanos.length == 0 ? 0 : sortedNanos[sortedNanos.length - 1]), note);
   }
 
+  /** This row counted differently: per transfer instead of per batch, per level of sessions. */
+  Result counted(int newConcurrency, long newOperations) {
+    return new Result(scenario, variant, newConcurrency, newOperations, seconds, p50Millis,
+        p99Millis, maxMillis, note);
+  }
+
   String csv() {
     return String.join(",", quote(scenario), quote(variant), Integer.toString(concurrency),
         Long.toString(operations), format(seconds), format(perSecond()), latency(p50Millis),

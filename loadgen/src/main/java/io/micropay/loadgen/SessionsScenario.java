@@ -44,8 +44,7 @@ final class SessionsScenario {
         Result row = measurement.run(NAME, level + " online", 1, index -> lister::list,
             String.format(Locale.ROOT, "List latency; server RSS %,d MiB (%,d MiB before "
                 + "any session)", residentBytes >> 20, idleBytes >> 20));
-        results.add(new Result(row.scenario(), row.variant(), level, row.operations(),
-            row.seconds(), row.p50Millis(), row.p99Millis(), row.maxMillis(), row.note()));
+        results.add(row.counted(level, row.operations()));
       }
     } finally {
       for (ProtocolSession session : held) {

@@ -1,0 +1,91 @@
+package io.micropay.loadgen;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micropay.pki.cli.StandardCommandLine;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** The load generator's options at and past their limits, and its output folder. */
+@Timeout(120)
+class BenchCommandTest {
+  @TempDir
+  Path directory;
+
+  @ParameterizedTest
+  @CsvSource({
+      "--seconds, 0.1, 0.09", "--seconds, 3600, 3601",
+      "--warmup, 0, -1", "--warmup, 3600, 3601",
+      "--payers, 1, 0", "--payers, 1024, 1025",
+      "--handshake-clients, 1, 0", "--handshake-clients, 256, 257",
+      "--sessions, 1, 0", "--sessions, 50000, 50001",
+      "--ledger-batches, 1, 0", "--ledger-batches, 1000, 1001",
+      "--pairs, 1, 0", "--pairs, 1000, 1001"})
+  void everyOptionIsCheckedAtAndPastItsLimit(String option, String atLimit, String past) {
+    assertDoesNotThrow(() -> parsed(option, atLimit).validate());
+    CommandLine.ParameterException refused = assertThrows(CommandLine.ParameterException.class,
+        () -> parsed(option, past).validate());
+    assertTrue(refused.getMessage().startsWith(option + " must be "), refused.getMessage());
+  }
+
+  @Test
+  void anUnknownScenarioIsRefusedWithTheKnownOnes() {
+    CommandLine.ParameterException refused = assertThrows(CommandLine.ParameterException.class,
+        () -> parsed("--scenarios", "ledger,handshake").validate());
+    assertTrue(refused.getMessage().contains("'handshake'"), refused.getMessage());
+    assertTrue(refused.getMessage().contains(BenchCommand.ALL), refused.getMessage());
+  }
+
+  @Test
+  void aFolderLoadgenDidNotMakeIsNeverEmptied() throws IOException {
+    Path precious = Files.writeString(directory.resolve("thesis.txt"), "do not delete");
+    StringWriter err = new StringWriter();
+    int exit = execute(err, "--out", directory.toString(), "--scenarios", "ledger");
+    assertEquals(StandardCommandLine.USAGE, exit, err.toString());
+    assertTrue(err.toString().contains("was not made by loadgen"), err.toString());
+    assertEquals("do not delete", Files.readString(precious));
+  }
+
+  @Test
+  void theLedgerScenarioWritesItsResultsAndCanRunAgainInTheSameFolder() throws IOException {
+    Path out = directory.resolve("bench");
+    for (int run = 1; run <= 2; run++) {
+      StringWriter err = new StringWriter();
+      int exit = execute(err, "--out", out.toString(), "--scenarios", "ledger",
+          "--seconds", "0.2", "--warmup", "0", "--ledger-batches", "1,10");
+      assertEquals(StandardCommandLine.OK, exit, "run " + run + ": " + err);
+      List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+      assertEquals(Result.csvHeader(), csv.get(0));
+      assertEquals(4, csv.size(), "header, the fsync baseline, 1 and 10 per transaction");
+      assertTrue(csv.get(3).startsWith("\"5 ledger\",\"10 per transaction\",10,"), csv.get(3));
+      assertTrue(Files.readString(out.resolve("results.md")).contains("| 5 ledger |"));
+      assertTrue(Files.readString(out.resolve("throughput.svg")).startsWith("<svg"));
+    }
+  }
+
+  private static BenchCommand parsed(String... args) {
+    BenchCommand command = new BenchCommand();
+    new CommandLine(command).parseArgs(args);
+    return command;
+  }
+
+  private static int execute(StringWriter err, String... args) {
+    CommandLine commandLine = StandardCommandLine.create(new BenchCommand(),
+        List.of(IOException.class));
+    commandLine.setErr(new PrintWriter(err, true));
+    return commandLine.execute(args);
+  }
+}
