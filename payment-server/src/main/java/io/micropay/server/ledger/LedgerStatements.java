@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -163,7 +164,7 @@ final class LedgerStatements implements AutoCloseable {
     }
     for (int count : update.executeBatch()) {
       // A driver may report success without a count; any real count but 1 is a stale read.
-      if (count != java.sql.Statement.SUCCESS_NO_INFO && count != 1) {
+      if (count != Statement.SUCCESS_NO_INFO && count != 1) {
         return false;
       }
     }
