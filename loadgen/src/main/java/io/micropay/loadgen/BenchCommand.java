@@ -34,7 +34,8 @@ public final class BenchCommand implements Callable<Integer> {
   static final String ALL = "handshakes,transfers,p2p,sessions,ledger";
 
   @Option(names = "--out", defaultValue = "run/bench",
-      description = "Folder for certificates, data, logs and results (default: ${DEFAULT-VALUE}).")
+      description = "Folder for certificates, data, logs and results; new, empty, or made by an "
+          + "earlier run, since it is emptied (default: ${DEFAULT-VALUE}).")
   Path out;
 
   @Option(names = "--scenarios", defaultValue = ALL, split = ",",
@@ -42,31 +43,34 @@ public final class BenchCommand implements Callable<Integer> {
   List<String> scenarios;
 
   @Option(names = "--seconds", defaultValue = "10",
-      description = "Measured seconds per row (default: ${DEFAULT-VALUE}).")
+      description = "Measured seconds per row, 0.1 to 3600 (default: ${DEFAULT-VALUE}).")
   double seconds;
 
   @Option(names = "--warmup", defaultValue = "10",
-      description = "Seconds of load before each measurement (default: ${DEFAULT-VALUE}).")
+      description = "Seconds of load before each measurement, 0 to 3600 (default: "
+          + "${DEFAULT-VALUE}).")
   double warmupSeconds;
 
   @Option(names = "--handshake-clients", defaultValue = "1,8", split = ",",
-      description = "Concurrent clients for scenario 1 (default: ${DEFAULT-VALUE}).")
+      description = "Concurrent clients for scenario 1, each 1 to 256 (default: ${DEFAULT-VALUE}).")
   List<Integer> handshakeClients;
 
   @Option(names = "--payers", defaultValue = "1,16,64", split = ",",
-      description = "Concurrent payers for scenario 2 (default: ${DEFAULT-VALUE}).")
+      description = "Concurrent payers for scenario 2, each 1 to 1024 (default: ${DEFAULT-VALUE}).")
   List<Integer> payers;
 
   @Option(names = "--sessions", defaultValue = "1000,5000,10000", split = ",",
-      description = "Logged-in peers held in scenario 4 (default: ${DEFAULT-VALUE}).")
+      description = "Logged-in peers held in scenario 4, each 1 to 50000 (default: "
+          + "${DEFAULT-VALUE}).")
   List<Integer> sessions;
 
   @Option(names = "--pairs", defaultValue = "100",
-      description = "Payer/payee pairs in scenario 3 (default: ${DEFAULT-VALUE}).")
+      description = "Payer/payee pairs in scenario 3, 1 to 1000 (default: ${DEFAULT-VALUE}).")
   int pairs;
 
   @Option(names = "--ledger-batches", defaultValue = "1,100,1000", split = ",",
-      description = "Transfers per transaction in scenario 5 (default: ${DEFAULT-VALUE}).")
+      description = "Transfers per transaction in scenario 5, each 1 to 1000 (default: "
+          + "${DEFAULT-VALUE}).")
   List<Integer> ledgerBatches;
 
   @Option(names = "--server-jar", defaultValue = "payment-server/target/payment-server.jar",
@@ -266,7 +270,8 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     Files.createDirectories(out);
-    Files.writeString(out.resolve(MARKER), "made by loadgen (make bench); emptied by its next run\n");
+    Files.writeString(out.resolve(MARKER),
+        "made by loadgen (make bench); emptied by its next run\n");
   }
 
   public static void main(String[] args) {
