@@ -68,6 +68,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Payer/payee pairs in scenario 3, 1 to 1000 (default: ${DEFAULT-VALUE}).")
   int pairs;
 
+  @Option(names = "--p2p-rate", defaultValue = "1000",
+      description = "Payments per second offered across all pairs in scenario 3's open loop, "
+          + "0 to " + MAX_P2P_RATE + "; 0 runs only the closed loop (default: ${DEFAULT-VALUE}).")
+  int p2pRate;
+
   @Option(names = "--ledger-batches", defaultValue = "1,100,1000", split = ",",
       description = "Transfers per transaction in scenario 5, each 1 to 1000 (default: "
           + "${DEFAULT-VALUE}).")
@@ -89,6 +94,7 @@ public final class BenchCommand implements Callable<Integer> {
   /** Both this process and the server hold one descriptor per session. */
   static final int MAX_SESSIONS = 50_000;
   static final int MAX_PAIRS = 1000;
+  static final int MAX_P2P_RATE = 100_000;
 
   @Spec
   CommandSpec spec;
@@ -129,7 +135,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (scenarios.contains("p2p")) {
       try (ServerUnderTest server = startServer(pki, "p2p")) {
-        results.add(new PeerToPeerScenario(pki, server.port()).run(measurement, pairs));
+        results.addAll(new PeerToPeerScenario(pki, server.port()).run(measurement, pairs,
+            p2pRate));
       }
     }
     if (scenarios.contains("sessions")) {
@@ -227,6 +234,7 @@ public final class BenchCommand implements Callable<Integer> {
     requireEach("--sessions", sessions, MAX_SESSIONS);
     requireEach("--ledger-batches", ledgerBatches, Ledger.MAX_BATCH_COMMANDS);
     requireRange("--pairs", pairs, 1, MAX_PAIRS);
+    requireRange("--p2p-rate", p2pRate, 0, MAX_P2P_RATE);
   }
 
   private void requireEach(String option, List<Integer> values, int max) {

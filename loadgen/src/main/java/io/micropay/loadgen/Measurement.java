@@ -5,14 +5,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Runs {@code clients} copies of one operation in a closed loop for a fixed time, after a short
- * warm-up, printing a progress line every second, and turns what happened into a {@link Result}.
- * A client that fails stops its loop and the failure is reported, never hidden.
+ * Runs {@code clients} copies of one operation for a fixed time, after a short warm-up, printing a
+ * progress line every second, and turns what happened into a {@link Result}. A client that fails
+ * stops its loop and the failure is reported, never hidden.
+ *
+ * <p>Closed loop ({@link #run}): each client starts its next operation when the last one ends, so
+ * the clients are the operations in flight and the rate is whatever the system sustains. Open
+ * loop ({@link #runPaced}): the clients together start operations at a fixed rate, each on its own
+ * schedule, and an operation's latency runs from when it was due, not from when it began, so time
+ * spent queued behind a slow operation counts (no coordinated omission). A latency target at a
+ * given rate is only meaningful in the open loop: in a closed loop of n clients the latency is
+ * n divided by the rate, whatever the system does.
  */
 final class Measurement {
   /** One client's loop body: perform one operation (latency is measured around it). */
@@ -37,8 +47,27 @@ final class Measurement {
     this.seconds = seconds;
   }
 
+  /** Closed loop: every client runs the operation again as soon as it is done. */
   Result run(String scenario, String variant, int clients, Client client, String note)
       throws Exception {
+    return measure(scenario, variant, clients, 0, client, note);
+  }
+
+  /**
+   * Open loop: the clients together start {@code ratePerSecond} operations a second, each
+   * client every {@code clients / ratePerSecond} seconds from a random phase.
+   */
+  Result runPaced(String scenario, String variant, int clients, double ratePerSecond,
+      Client client, String note) throws Exception {
+    if (!(ratePerSecond > 0)) {
+      throw new IllegalArgumentException("a paced rate must be above 0, not " + ratePerSecond);
+    }
+    return measure(scenario, variant, clients, ratePerSecond, client, note);
+  }
+
+  private Result measure(String scenario, String variant, int clients, double ratePerSecond,
+      Client client, String note) throws Exception {
+    long intervalNanos = ratePerSecond > 0 ? (long) (clients * 1e9 / ratePerSecond) : 0;
     List<Operation> operations = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
       operations.add(client.open(i));
@@ -55,13 +84,16 @@ final class Measurement {
       Operation operation = operations.get(i);
       Thread thread = new Thread(() -> {
         try {
+          long due = System.nanoTime()
+              + (intervalNanos > 0 ? ThreadLocalRandom.current().nextLong(intervalNanos) : 0);
           while (running.get()) {
-            long start = System.nanoTime();
+            long start = intervalNanos > 0 ? waitUntil(due) : System.nanoTime();
             operation.run();
             if (measuring.get()) {
               recorder.record(System.nanoTime() - start);
               done.incrementAndGet();
             }
+            due += intervalNanos;
           }
         } catch (Throwable e) {
           failures.add(e);
@@ -98,6 +130,18 @@ final class Measurement {
     long operationsDone = recorders.stream().mapToLong(LatencyRecorder::count).sum();
     return Result.of(scenario, variant, clients, operationsDone, elapsed,
         LatencyRecorder.merged(recorders), note);
+  }
+
+  /**
+   * Waits for {@code dueNanos} and returns it: the operation's latency counts from when it was
+   * due, also when the client is behind and starts it late.
+   */
+  private static long waitUntil(long dueNanos) {
+    for (long left = dueNanos - System.nanoTime(); left > 0;
+        left = dueNanos - System.nanoTime()) {
+      LockSupport.parkNanos(left);
+    }
+    return dueNanos;
   }
 
   private static void sleep(double seconds) throws InterruptedException {

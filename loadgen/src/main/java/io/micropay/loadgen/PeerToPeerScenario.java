@@ -14,8 +14,10 @@ import java.util.Optional;
 /**
  * Scenario 3: end-to-end payments between real peers (the peer program's own classes, not a
  * simulation): payer looks the payee up, asks it over mutual TLS, reports to the server, relays
- * the verdict, and reads its balance. Each pair pays in a closed loop, so the number of pairs is
- * the number of payments in flight.
+ * the verdict, and reads its balance. Measured twice on the same peers: in a closed loop (each
+ * pair pays again as soon as it is done, so the pairs are the payments in flight and the rate is
+ * the most the machine sustains), and in an open loop at a fixed offered rate, where the latency
+ * percentiles say what a payer waits at that rate.
  */
 final class PeerToPeerScenario {
   static final String NAME = "3 p2p";
@@ -29,7 +31,11 @@ final class PeerToPeerScenario {
     this.serverPort = serverPort;
   }
 
-  Result run(Measurement measurement, int pairs) throws Exception {
+  /**
+   * @param ratePerSecond payments offered per second across all pairs in the open loop; 0 runs
+   *     the closed loop only
+   */
+  List<Result> run(Measurement measurement, int pairs, int ratePerSecond) throws Exception {
     List<PeerNode> payers = new ArrayList<>();
     List<PeerNode> payees = new ArrayList<>();
     try {
@@ -37,9 +43,17 @@ final class PeerToPeerScenario {
         payees.add(online(String.format(Locale.ROOT, "payee%03d", i)));
         payers.add(online(String.format(Locale.ROOT, "payer%03d", i)));
       }
-      return measurement.run(NAME, pairs + (pairs == 1 ? " pair" : " pairs"), pairs,
-          index -> () -> payers.get(index).pay(payees.get(index).name(), 1),
-          "list, payee handshake + OK, report, relay, balance");
+      Measurement.Client pay = index -> () -> payers.get(index).pay(payees.get(index).name(), 1);
+      String label = pairs + (pairs == 1 ? " pair" : " pairs");
+      List<Result> results = new ArrayList<>();
+      results.add(measurement.run(NAME, label + ", closed loop", pairs, pay,
+          "list, payee OK on a kept connection, report, relay, balance"));
+      if (ratePerSecond > 0) {
+        results.add(measurement.runPaced(NAME, label + String.format(Locale.ROOT,
+            ", %,d/s offered", ratePerSecond), pairs, ratePerSecond, pay,
+            "open loop; latency from each payment's due time"));
+      }
+      return results;
     } finally {
       for (PeerNode node : payers) {
         node.close();

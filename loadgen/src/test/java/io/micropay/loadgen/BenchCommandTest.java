@@ -33,7 +33,8 @@ class BenchCommandTest {
       "--handshake-clients, 1, 0", "--handshake-clients, 256, 257",
       "--sessions, 1, 0", "--sessions, 50000, 50001",
       "--ledger-batches, 1, 0", "--ledger-batches, 1000, 1001",
-      "--pairs, 1, 0", "--pairs, 1000, 1001"})
+      "--pairs, 1, 0", "--pairs, 1000, 1001",
+      "--p2p-rate, 0, -1", "--p2p-rate, 100000, 100001"})
   void everyOptionIsCheckedAtAndPastItsLimit(String option, String atLimit, String past) {
     assertDoesNotThrow(() -> parsed(option, atLimit).validate());
     CommandLine.ParameterException refused = assertThrows(CommandLine.ParameterException.class,

@@ -1,6 +1,7 @@
 package io.micropay.peer;
 
 import io.micropay.peer.PeerFailure.Kind;
+import io.micropay.peer.net.KeepAlive;
 import io.micropay.peer.net.PeerConnector;
 import io.micropay.peer.net.PeerListener;
 import io.micropay.peer.net.ServerSession;
@@ -27,6 +28,7 @@ public final class PeerNode implements AutoCloseable {
   private final PeerEvents events;
   private final History history = new History();
   private final IncomingPayments incoming;
+  private final PeerConnector connector;
   private final PaymentService payments;
   private ServerSession session;
   private PeerListener listener;
@@ -37,8 +39,8 @@ public final class PeerNode implements AutoCloseable {
     this.events = events;
     this.incoming = new IncomingPayments(tls.accountName(), config.policy(),
         config.autoMaxUnits(), prompter, config.promptTimeout(), history, events);
-    this.payments = new PaymentService(this, new PeerConnector(tls, config.connectTimeout(),
-        config.decisionTimeout()), history);
+    this.connector = new PeerConnector(tls, config.connectTimeout(), config.decisionTimeout());
+    this.payments = new PaymentService(this, connector, history);
   }
 
   /**
@@ -105,9 +107,18 @@ public final class PeerNode implements AutoCloseable {
     return payments.pay(payee, amountUnits);
   }
 
-  /** Sends Exit, closes the listener. */
+  /**
+   * Payers' connections this peer's listener accepted (0 before it is online): fewer than the
+   * payments it received when payers keep their connections.
+   */
+  public synchronized long incomingConnections() {
+    return listener == null ? 0 : listener.connectionsAccepted();
+  }
+
+  /** Sends Exit, closes the listener and the connections kept to payees. */
   @Override
   public synchronized void close() {
+    connector.close();
     if (session != null) {
       session.exit();
       session = null;
@@ -161,7 +172,7 @@ public final class PeerNode implements AutoCloseable {
         config.listenPort());
     try {
       listener = PeerListener.start(tls, address, incoming, events, REQUEST_TIMEOUT,
-          config.decisionTimeout());
+          config.decisionTimeout(), KeepAlive.DEFAULT);
     } catch (IOException e) {
       throw new PeerFailure(Kind.GENERAL, "cannot listen for payments on " + address + ": "
           + e.getMessage() + (config.listenPort() != 0 ? " (is the port in use?)" : ""), e);
