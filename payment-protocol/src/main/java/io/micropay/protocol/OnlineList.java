@@ -112,15 +112,19 @@ public record OnlineList(long balanceUnits, String serverPublicKeyBase64,
     return new OnlineList(balance, key, entries);
   }
 
+  /** One entry; OnlineEntry's constructor checks each field, once. */
   private static OnlineEntry entry(String line) throws ProtocolException {
     String[] fields = line.split("#", -1);
     int port = fields.length == 3 ? Ports.parseOrInvalid(fields[2]) : -1;
-    if (fields.length != 3 || !AccountName.isValid(fields[0]) || !IpLiterals.isValid(fields[1])
-        || port < 0) {
-      throw new ProtocolException("expected <name>#<ip>#<port>, got '" + Printable.of(line)
-          + "'");
+    if (port >= 0) {
+      try {
+        return new OnlineEntry(fields[0], fields[1], port);
+      } catch (IllegalArgumentException invalid) {
+        // Reported below, with the whole line.
+      }
     }
-    return new OnlineEntry(fields[0], fields[1], port);
+    throw new ProtocolException("expected <name>#<ip>#<port>, got '" + Printable.of(line)
+        + "'");
   }
 
   private static String require(String line, String what) throws ProtocolException {
