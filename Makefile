@@ -11,6 +11,8 @@ PKI      := bin/pki
 .DEFAULT_GOAL := help
 .PHONY: help build test certs demo clean fuzz soak bench
 
+# The JVM that runs the load generator and the server it starts (build is always --release 17).
+BENCH_JAVA  ?= java
 FUZZ_LINES  ?= 1000000
 SOAK_CYCLES ?= 50
 SYSTEM_TEST := $(MVN) $(MVNFLAGS) -pl system-tests -am verify -Dsurefire.failIfNoSpecifiedTests=false
@@ -49,7 +51,7 @@ soak: ## kill -9 the server SOAK_CYCLES times (default 50) under load; check the
 	@cat system-tests/target/hostile-figures.txt
 
 bench: build ## measure handshakes, transfers, P2P, held sessions and the ledger (BENCH_ARGS=--help)
-	java -jar loadgen/target/loadgen.jar $(BENCH_ARGS)
+	$(BENCH_JAVA) -jar loadgen/target/loadgen.jar $(BENCH_ARGS)
 
 clean: ## remove build output (keeps ssl/ and data/)
 	@$(MVN) $(MVNFLAGS) -q clean 2>&1 | $(STRIP_ANSI)

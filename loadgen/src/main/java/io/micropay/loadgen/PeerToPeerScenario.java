@@ -46,11 +46,11 @@ final class PeerToPeerScenario {
       Measurement.Client pay = index -> () -> payers.get(index).pay(payees.get(index).name(), 1);
       String label = pairs + (pairs == 1 ? " pair" : " pairs");
       List<Result> results = new ArrayList<>();
-      results.add(measurement.run(NAME, label + ", closed loop", pairs, pay,
+      results.add(measurement.run(NAME, "closed loop, " + label, pairs, pay,
           "list, payee OK on a kept connection, report, relay, balance"));
       if (ratePerSecond > 0) {
-        results.add(measurement.runPaced(NAME, label + String.format(Locale.ROOT,
-            ", %,d/s offered", ratePerSecond), pairs, ratePerSecond, pay,
+        results.add(measurement.runPaced(NAME, String.format(Locale.ROOT, "%,d/s offered, ",
+            ratePerSecond) + label, pairs, ratePerSecond, pay,
             "open loop; latency from each payment's due time"));
       }
       return results;
