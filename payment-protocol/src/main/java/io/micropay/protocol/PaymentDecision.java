@@ -26,6 +26,16 @@ public record PaymentDecision(Optional<DeclineReason> declined) {
     return declined.isEmpty();
   }
 
+  /**
+   * Whether the connection may carry another request once this answer (and, after {@code OK},
+   * the relay of the verdict) has been exchanged: after {@code OK} or a plain "no" it may; after
+   * a malformed, misaddressed or unanswered request it is closed (docs/protocol.md, "Kept
+   * connections"). Payer and payee both go by this.
+   */
+  public boolean allowsAnotherRequest() {
+    return declined.map(reason -> reason == DeclineReason.DECLINED_BY_USER).orElse(true);
+  }
+
   /** The line, without terminator. */
   public String format() {
     return declined.map(reason -> DECLINE_PREFIX + reason.name()).orElse(ACCEPT);

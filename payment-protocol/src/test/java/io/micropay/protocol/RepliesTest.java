@@ -60,6 +60,15 @@ class RepliesTest {
   }
 
   @Test
+  void onlyOkAndAPlainNoLeaveTheConnectionForAnotherRequest() {
+    assertTrue(PaymentDecision.accept().allowsAnotherRequest());
+    assertTrue(PaymentDecision.decline(DeclineReason.DECLINED_BY_USER).allowsAnotherRequest());
+    assertFalse(PaymentDecision.decline(DeclineReason.BAD_REQUEST).allowsAnotherRequest());
+    assertFalse(PaymentDecision.decline(DeclineReason.NOT_ME).allowsAnotherRequest());
+    assertFalse(PaymentDecision.decline(DeclineReason.TIMEOUT).allowsAnotherRequest());
+  }
+
+  @Test
   void requestRecordsRefuseInvalidFields() {
     assertThrows(IllegalArgumentException.class, () -> new Request.Login("alice", 80));
     assertThrows(IllegalArgumentException.class, () -> new Request.Deposit("alice", 0));

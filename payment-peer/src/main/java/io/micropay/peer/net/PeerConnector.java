@@ -1,7 +1,6 @@
 package io.micropay.peer.net;
 
 import io.micropay.pki.TlsFactory;
-import io.micropay.protocol.DeclineReason;
 import io.micropay.protocol.LineReader;
 import io.micropay.protocol.OnlineEntry;
 import io.micropay.protocol.PaymentDecision;
@@ -124,9 +123,7 @@ public final class PeerConnector implements AutoCloseable {
      */
     @Override
     public void close() {
-      boolean complete = decision.isAccepted() ? relayed
-          : decision.declined().orElseThrow() == DeclineReason.DECLINED_BY_USER;
-      if (complete) {
+      if (decision.allowsAnotherRequest() && (relayed || !decision.isAccepted())) {
         connector.keep(link);
       } else {
         link.close();
@@ -163,29 +160,22 @@ public final class PeerConnector implements AutoCloseable {
 
   private Conversation converse(Link link, Request.TransferReport request, boolean reused)
       throws IOException {
-    String line;
     try {
       link.socket.setSoTimeout((int) decisionTimeout.toMillis());
       OutputStream out = link.socket.getOutputStream();
       out.write(Wire.encodeLine(request.format()));
       out.flush();
-      line = link.in.readLine();
+      String line = link.in.readLine();
+      if (line == null) {
+        throw reused ? new EndedBeforeAnswer("closed by the payee", null)
+            : new IOException("the payee closed the connection without answering");
+      }
+      return new Conversation(this, link, PaymentDecision.parse(line));
     } catch (SocketException | SSLException e) {
       // Not a timeout: a timeout may mean the payee is still deciding, and must not be asked
       // twice.
       link.close();
       throw reused ? new EndedBeforeAnswer(e.getMessage(), e) : e;
-    } catch (IOException | RuntimeException e) {
-      link.close();
-      throw e;
-    }
-    if (line == null) {
-      link.close();
-      throw reused ? new EndedBeforeAnswer("closed by the payee", null)
-          : new IOException("the payee closed the connection without answering");
-    }
-    try {
-      return new Conversation(this, link, PaymentDecision.parse(line));
     } catch (IOException | RuntimeException e) {
       link.close();
       throw e;

@@ -5,7 +5,6 @@ import io.micropay.peer.IncomingPayments;
 import io.micropay.peer.PeerEvents;
 import io.micropay.pki.PeerIdentity;
 import io.micropay.pki.TlsFactory;
-import io.micropay.protocol.DeclineReason;
 import io.micropay.protocol.LineReader;
 import io.micropay.protocol.TransferResult;
 import io.micropay.protocol.Wire;
@@ -192,8 +191,7 @@ public final class PeerListener implements AutoCloseable {
     out.write(Wire.encodeLine(decision.decision().format()));
     out.flush();
     if (decision.accepted().isEmpty()) {
-      // A malformed or misaddressed request ends the conversation; a plain "no" does not.
-      return decision.decision().declined().orElseThrow() == DeclineReason.DECLINED_BY_USER;
+      return decision.decision().allowsAnotherRequest();
     }
     socket.setSoTimeout((int) relayTimeout.toMillis());
     TransferResult relay = readRelay(in);
@@ -235,7 +233,6 @@ public final class PeerListener implements AutoCloseable {
           + rejection.get());
       return null;
     }
-    socket.setSoTimeout((int) requestTimeout.toMillis());
     return line;
   }
 
