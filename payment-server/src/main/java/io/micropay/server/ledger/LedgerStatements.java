@@ -45,11 +45,11 @@ final class LedgerStatements implements AutoCloseable {
           + " recorded_at)";
   private static final String INSERT_JOURNAL = INSERT_JOURNAL_INTO
       + " VALUES (?, ?, ?, ?, ?, ?)";
-  /** Journal rows written by one INSERT statement in a batch. */
-  static final int ROWS_PER_INSERT = 100;
+  /** Journal rows written by one INSERT statement in a batch, at most; a power of two. */
+  static final int ROWS_PER_INSERT = 64;
   private static final String READ_BALANCES = "SELECT name, balance FROM accounts WHERE name IN ";
-  /** Account names one balance query asks for. */
-  static final int NAMES_PER_QUERY = 100;
+  /** Account names one balance query asks for, at most; a power of two. */
+  static final int NAMES_PER_QUERY = 128;
   private static final String SET_BALANCE =
       "UPDATE accounts SET balance = ? WHERE name = ? AND balance = ?";
   private static final String FIND_TRANSFER =
@@ -175,16 +175,20 @@ final class LedgerStatements implements AutoCloseable {
    * The committed balances of the named accounts that exist, read without locks, at most
    * {@value #NAMES_PER_QUERY} names a query. Writers that use them must write with
    * {@link #compareAndSetBalances}.
+   *
+   * <p>Each query asks for a power of two of names, the last name repeated to fill it (a name
+   * asked twice is still one row), so that every query is one of 8 texts; see
+   * {@link #powerOfTwoAtMost} for why.
    */
   Map<String, Long> readBalances(Collection<String> names) throws SQLException {
     Map<String, Long> balances = new HashMap<>();
     List<String> all = new ArrayList<>(names);
     for (int from = 0; from < all.size(); from += NAMES_PER_QUERY) {
       List<String> chunk = all.subList(from, Math.min(all.size(), from + NAMES_PER_QUERY));
-      PreparedStatement read = statement(READ_BALANCES + "(" + "?, ".repeat(chunk.size() - 1)
-          + "?)");
-      for (int i = 0; i < chunk.size(); i++) {
-        read.setString(i + 1, chunk.get(i));
+      int asked = powerOfTwoAtLeast(chunk.size());
+      PreparedStatement read = statement(READ_BALANCES + "(" + "?, ".repeat(asked - 1) + "?)");
+      for (int i = 0; i < asked; i++) {
+        read.setString(i + 1, chunk.get(Math.min(i, chunk.size() - 1)));
       }
       try (ResultSet rows = read.executeQuery()) {
         while (rows.next()) {
@@ -196,14 +200,15 @@ final class LedgerStatements implements AutoCloseable {
   }
 
   /**
-   * Appends journal rows in one JDBC batch. A transfer whose (payer, id) is already in the
-   * journal makes the batch fail with SQLState {@link #UNIQUE_VIOLATION} (possibly wrapped in a
-   * BatchUpdateException); the caller then rolls back.
+   * Appends journal rows, as few multi-row INSERTs as {@link #powerOfTwoAtMost} allows. A
+   * transfer whose (payer, id) is already in the journal makes it fail with SQLState
+   * {@link #UNIQUE_VIOLATION}; the caller then rolls back.
    */
   void journal(List<JournalRow> rows) throws SQLException {
     Timestamp now = now();
-    for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
-      List<JournalRow> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+    for (int from = 0, size; from < rows.size(); from += size) {
+      size = powerOfTwoAtMost(Math.min(rows.size() - from, ROWS_PER_INSERT));
+      List<JournalRow> chunk = rows.subList(from, from + size);
       PreparedStatement insert = statement(multiRowInsert(chunk.size()));
       int parameter = 1;
       for (JournalRow row : chunk) {
@@ -216,6 +221,25 @@ final class LedgerStatements implements AutoCloseable {
       }
       insert.executeUpdate();
     }
+  }
+
+  /**
+   * The largest power of two not above {@code count} (at least 1). Every statement text is a
+   * statement Derby compiles into a class of its own, which the JIT then compiles again: a batch
+   * of any size from 1 to 100 written as one INSERT made 100 texts, more than Derby's statement
+   * cache holds (100), so statements were compiled again and again while the server ran, and
+   * each new class ran slowly until the JIT caught up with it. Sizes that are powers of two keep
+   * the texts to 7 INSERTs and 8 queries, compiled once and hot: a batch of 37 rows is written
+   * as 32 + 4 + 1.
+   */
+  static int powerOfTwoAtMost(int count) {
+    return Integer.highestOneBit(Math.max(1, count));
+  }
+
+  /** The smallest power of two not below {@code count} (at least 1). */
+  static int powerOfTwoAtLeast(int count) {
+    int atMost = powerOfTwoAtMost(count);
+    return atMost >= count ? atMost : atMost << 1;
   }
 
   /**

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.server.ledger.TransferOutcome.Status;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.OptionalLong;
@@ -175,6 +180,58 @@ class TransferBatchTest {
 
   private static List<Status> statuses(List<TransferOutcome> outcomes) {
     return outcomes.stream().map(TransferOutcome::status).toList();
+  }
+
+  @Test
+  void batchesOfEverySizeUseFewStatementTextsAndSettleEachTransferOnce() throws Exception {
+    String name = "texts-" + UUID.randomUUID();
+    int accounts = 2 * LedgerStatements.NAMES_PER_QUERY;
+    int largest = LedgerStatements.NAMES_PER_QUERY + 2;
+    long settled = 0;
+    long[] expected = new long[accounts];
+    Arrays.fill(expected, 1_000);
+    try (JdbcLedger fresh = JdbcLedger.open(Ledgers.derbyInMemoryUrl(name), 1)) {
+      for (int i = 0; i < accounts; i++) {
+        fresh.openAccount("a" + i, 1_000, 0);
+      }
+      // The largest batch first, while no balance is known: one read of 130 names (128 + 2,
+      // the 2 asked as 2), then every size down to 1, written in powers of two.
+      for (int size = largest; size >= 1; size--) {
+        List<TransferCommand> batch = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+          batch.add(new TransferCommand("a" + i, "a" + (i + size) % accounts, 1,
+              "t" + size + "-" + i));
+          expected[i]--;
+          expected[(i + size) % accounts]++;
+        }
+        List<TransferOutcome> outcomes = fresh.transferBatch(batch);
+        assertTrue(outcomes.stream().allMatch(o -> o.status() == Status.SETTLED),
+            "batch of " + size + ": " + statuses(outcomes));
+        settled += size;
+      }
+      AuditReport report = fresh.audit();
+      assertTrue(report.balanced(), report.describe());
+      assertEquals(settled, report.transferCount(), report.describe());
+      for (int i = 0; i < accounts; i++) {
+        assertEquals(OptionalLong.of(expected[i]), fresh.balance("a" + i), "a" + i);
+      }
+
+      // Derby compiles each text into a class of its own: a handful, not one per batch size.
+      try (Connection connection = DriverManager.getConnection("jdbc:derby:memory:" + name);
+          Statement statement = connection.createStatement();
+          ResultSet texts = statement.executeQuery(
+              "SELECT SQL_TEXT FROM SYSCS_DIAG.STATEMENT_CACHE")) {
+        int inserts = 0;
+        int reads = 0;
+        while (texts.next()) {
+          String text = texts.getString(1);
+          inserts += text.startsWith("INSERT INTO journal") ? 1 : 0;
+          reads += text.startsWith("SELECT name, balance FROM accounts WHERE name IN") ? 1 : 0;
+        }
+        assertTrue(inserts >= 2 && inserts <= 7, inserts + " journal INSERT texts");
+        assertTrue(reads >= 1 && reads <= 8, reads + " balance query texts");
+      }
+    }
   }
 
   private void assertBalancedWithTransfers(long transfers) {
