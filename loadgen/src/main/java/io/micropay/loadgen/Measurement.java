@@ -1,9 +1,11 @@
 package io.micropay.loadgen;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,10 @@ import java.util.concurrent.locks.LockSupport;
  * spent queued behind a slow operation counts (no coordinated omission). A latency target at a
  * given rate is only meaningful in the open loop: in a closed loop of n clients the latency is
  * n divided by the rate, whatever the system does.
+ *
+ * <p>Over the measured window it also reads the CPU the load generator used and, when it is
+ * {@link #watching} one, the server's: CPU per operation says what each side costs, whatever
+ * the rate the shared cores allowed.
  */
 final class Measurement {
   /** One client's loop body: perform one operation (latency is measured around it). */
@@ -40,11 +46,25 @@ final class Measurement {
   private final PrintStream progress;
   private final double warmupSeconds;
   private final double seconds;
+  /** The process under load, whose CPU is charged to each operation; null when in-process. */
+  private final CpuClock server;
+  private final CpuClock loadGenerator = CpuClock.ofThisProcess();
 
   Measurement(PrintStream progress, double warmupSeconds, double seconds) {
+    this(progress, warmupSeconds, seconds, null);
+  }
+
+  private Measurement(PrintStream progress, double warmupSeconds, double seconds,
+      CpuClock server) {
     this.progress = progress;
     this.warmupSeconds = warmupSeconds;
     this.seconds = seconds;
+    this.server = server;
+  }
+
+  /** The same measurement, also charging {@code server}'s CPU to the operations. */
+  Measurement watching(ProcessHandle server) {
+    return new Measurement(progress, warmupSeconds, seconds, CpuClock.of(server));
   }
 
   /** Closed loop: every client runs the operation again as soon as it is done. */
@@ -105,6 +125,8 @@ final class Measurement {
       thread.start();
     }
     sleep(warmupSeconds);
+    Optional<Duration> serverCpuAtStart = serverCpu();
+    Optional<Duration> loadCpuAtStart = loadGenerator.used();
     measuring.set(true);
     long startNanos = System.nanoTime();
     long lastCount = 0;
@@ -120,6 +142,8 @@ final class Measurement {
     }
     measuring.set(false);
     double elapsed = (System.nanoTime() - startNanos) / 1e9;
+    CpuUse cpu = new CpuUse(CpuClock.millisBetween(serverCpuAtStart, serverCpu()),
+        CpuClock.millisBetween(loadCpuAtStart, loadGenerator.used()));
     running.set(false);
     finished.await(60, TimeUnit.SECONDS);
     progress.println();
@@ -129,7 +153,11 @@ final class Measurement {
     }
     long operationsDone = recorders.stream().mapToLong(LatencyRecorder::count).sum();
     return Result.of(scenario, variant, clients, operationsDone, elapsed,
-        LatencyRecorder.merged(recorders), note);
+        LatencyRecorder.merged(recorders), note).withCpu(cpu);
+  }
+
+  private Optional<Duration> serverCpu() {
+    return server == null ? Optional.empty() : server.used();
   }
 
   /**

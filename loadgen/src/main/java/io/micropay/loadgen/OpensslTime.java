@@ -84,7 +84,7 @@ final class OpensslTime {
     String counted = resume ? String.format(Locale.ROOT, "; %d of %d resumed", resumed,
         connections) : "";
     return new Result(HandshakeScenario.NAME, variant, 1, connections, elapsed, -1, -1, -1,
-        note + counted);
+        note + counted, CpuUse.NOT_MEASURED);
   }
 
   /** {@code openssl s_server -www} on 127.0.0.1, a free port, requiring a client certificate. */

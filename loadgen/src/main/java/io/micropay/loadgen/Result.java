@@ -14,9 +14,10 @@ import java.util.Locale;
  * @param p99Millis 99th percentile latency
  * @param maxMillis worst latency (the three latencies are -1 when not measured)
  * @param note anything else measured (memory, a baseline's name)
+ * @param cpu the CPU the server and the load generator used in the window
  */
 record Result(String scenario, String variant, int concurrency, long operations, double seconds,
-    double p50Millis, double p99Millis, double maxMillis, String note) {
+    double p50Millis, double p99Millis, double maxMillis, String note, CpuUse cpu) {
 
   double perSecond() {
     return seconds <= 0 ? 0 : operations / seconds;
@@ -28,23 +29,42 @@ record Result(String scenario, String variant, int concurrency, long operations,
     return new Result(scenario, variant, concurrency, operations, seconds,
         millis(LatencyRecorder.percentile(sortedNanos, 0.50)),
         millis(LatencyRecorder.percentile(sortedNanos, 0.99)),
-        millis(sortedNanos.length == 0 ? 0 : sortedNanos[sortedNanos.length - 1]), note);
+        millis(sortedNanos.length == 0 ? 0 : sortedNanos[sortedNanos.length - 1]), note,
+        CpuUse.NOT_MEASURED);
+  }
+
+  /** This row with the CPU measured over its window. */
+  Result withCpu(CpuUse used) {
+    return new Result(scenario, variant, concurrency, operations, seconds, p50Millis, p99Millis,
+        maxMillis, note, used);
+  }
+
+  /** The server's CPU milliseconds per operation, or -1 when not measured. */
+  double serverCpuMillisPerOperation() {
+    return cpu.serverMillisPer(operations);
+  }
+
+  /** The load generator's CPU milliseconds per operation, or -1 when not measured. */
+  double loadGeneratorCpuMillisPerOperation() {
+    return cpu.loadGeneratorMillisPer(operations);
   }
 
   /** This row counted differently: per transfer instead of per batch, per level of sessions. */
   Result counted(int newConcurrency, long newOperations) {
     return new Result(scenario, variant, newConcurrency, newOperations, seconds, p50Millis,
-        p99Millis, maxMillis, note);
+        p99Millis, maxMillis, note, cpu);
   }
 
   String csv() {
     return String.join(",", quote(scenario), quote(variant), Integer.toString(concurrency),
-        Long.toString(operations), format(seconds), format(perSecond()), latency(p50Millis),
-        latency(p99Millis), latency(maxMillis), quote(note));
+        Long.toString(operations), format(seconds), format(perSecond()), measured(p50Millis),
+        measured(p99Millis), measured(maxMillis), measured(serverCpuMillisPerOperation()),
+        measured(loadGeneratorCpuMillisPerOperation()), quote(note));
   }
 
   static String csvHeader() {
-    return "scenario,variant,concurrency,operations,seconds,per_second,p50_ms,p99_ms,max_ms,note";
+    return "scenario,variant,concurrency,operations,seconds,per_second,p50_ms,p99_ms,max_ms,"
+        + "server_cpu_ms_per_op,loadgen_cpu_ms_per_op,note";
   }
 
   private static double millis(long nanos) {
@@ -55,8 +75,8 @@ record Result(String scenario, String variant, int concurrency, long operations,
     return String.format(Locale.ROOT, "%.3f", value);
   }
 
-  /** A latency, or nothing when it was not measured (negative). */
-  private static String latency(double millis) {
+  /** A latency or a CPU time, or nothing when it was not measured (negative). */
+  private static String measured(double millis) {
     return millis < 0 ? "" : format(millis);
   }
 

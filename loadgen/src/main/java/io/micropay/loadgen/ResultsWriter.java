@@ -29,18 +29,26 @@ final class ResultsWriter {
   /** The results as a Markdown table. */
   static String table(List<Result> results) {
     StringBuilder table = new StringBuilder(
-        "| scenario | variant | ops | per second | p50 ms | p99 ms | max ms | note |\n"
-            + "|---|---|---:|---:|---:|---:|---:|---|\n");
+        "| scenario | variant | ops | per second | p50 ms | p99 ms | max ms"
+            + " | server CPU ms/op | loadgen CPU ms/op | note |\n"
+            + "|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Result result : results) {
-      table.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %s | %s | %s | %s |%n",
+      table.append(String.format(Locale.ROOT,
+          "| %s | %s | %d | %,.0f | %s | %s | %s | %s | %s | %s |%n",
           result.scenario(), result.variant(), result.operations(), result.perSecond(),
           millis(result.p50Millis()), millis(result.p99Millis()), millis(result.maxMillis()),
-          result.note()));
+          cpuMillis(result.serverCpuMillisPerOperation()),
+          cpuMillis(result.loadGeneratorCpuMillisPerOperation()), result.note()));
     }
     return table.toString();
   }
 
   private static String millis(double value) {
     return value < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", value);
+  }
+
+  /** CPU per operation: three decimals, since a transfer costs well under a millisecond. */
+  private static String cpuMillis(double value) {
+    return value < 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
   }
 }

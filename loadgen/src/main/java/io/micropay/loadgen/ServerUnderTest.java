@@ -54,6 +54,11 @@ final class ServerUnderTest implements AutoCloseable {
     return port;
   }
 
+  /** The server's process, for its CPU time. */
+  ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   /** The server's resident memory, from /proc (Linux). */
   long residentBytes() throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()),

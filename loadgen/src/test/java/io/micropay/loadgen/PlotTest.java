@@ -21,10 +21,12 @@ class PlotTest {
 
   @Test
   void aSeriesIsDrawnOnlyWhenMeasuredAtMoreThanOneConcurrency() {
-    Result one = new Result("2 transfers", "1 payer", 1, 100, 1, 0.4, 0.8, 2, "");
-    Result sixteen = new Result("2 transfers", "16 payers", 16, 1600, 1, 2, 8, 30, "");
+    Result one = new Result("2 transfers", "1 payer", 1, 100, 1, 0.4, 0.8, 2, "",
+        CpuUse.NOT_MEASURED);
+    Result sixteen = new Result("2 transfers", "16 payers", 16, 1600, 1, 2, 8, 30, "",
+        CpuUse.NOT_MEASURED);
     Result openssl = new Result("1 handshakes", "full, s_time -> s_server", 1, 300, 1, -1, -1,
-        -1, "");
+        -1, "", CpuUse.NOT_MEASURED);
     String drawn = new Plot(List.of(one, sixteen, openssl)).svg();
     assertTrue(drawn.contains("<polyline"), drawn);
     assertTrue(drawn.contains(">2 transfers</text>"), drawn);
