@@ -158,7 +158,9 @@ public final class TlsFactory {
   /**
    * Who is on the other end of a session that completed its handshake: the CN of the peer's
    * certificate. The certificate is checked again here, against the CRL of this moment, because a
-   * resumed TLS session skips the trust manager and may outlive a revocation.
+   * resumed TLS session skips the trust manager and may outlive a revocation. Its signature was
+   * verified in the handshake that made the session, so it is looked up, not verified again
+   * ({@link io.micropay.pki.x509.VerifiedSignatures}).
    */
   public PeerIdentity authenticate(SSLSession session) throws SSLPeerUnverifiedException {
     Certificate[] chain = session.getPeerCertificates();
@@ -166,7 +168,7 @@ public final class TlsFactory {
       throw new SSLPeerUnverifiedException("the other side presented no X.509 certificate");
     }
     try {
-      CertificateChecker.check(certificate, contexts.ca(), contexts.crl().current(),
+      CertificateChecker.check(certificate, contexts.signatures(), contexts.crl().current(),
           clock.instant(), Optional.empty());
     } catch (CertificateRejectedException | PkiException e) {
       throw new PeerIdentityException(e.getMessage());

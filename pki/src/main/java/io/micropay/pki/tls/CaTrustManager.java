@@ -4,6 +4,7 @@ import io.micropay.pki.PkiException;
 import io.micropay.pki.Role;
 import io.micropay.pki.x509.CertificateChecker;
 import io.micropay.pki.x509.CertificateRejectedException;
+import io.micropay.pki.x509.VerifiedSignatures;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidatorException.BasicReason;
@@ -30,18 +31,22 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 final class CaTrustManager extends X509ExtendedTrustManager {
   private final X509Certificate ca;
+  private final VerifiedSignatures signatures;
   private final CrlSource crl;
   private final Clock clock;
   private final Role expectedServerRole;
   private final X509ExtendedTrustManager pkix;
 
   /**
+   * @param signatures the CA, and the certificates whose signature it already verified
    * @param expectedServerRole the role a TLS server must have when this side is the client:
    *     {@link Role#SERVER} when dialling the payment server, {@link Role#PEER} when dialling a
    *     payee. TLS clients must always be peers.
    */
-  CaTrustManager(X509Certificate ca, CrlSource crl, Clock clock, Role expectedServerRole) {
-    this.ca = ca;
+  CaTrustManager(VerifiedSignatures signatures, CrlSource crl, Clock clock,
+      Role expectedServerRole) {
+    this.ca = signatures.ca();
+    this.signatures = signatures;
     this.crl = crl;
     this.clock = clock;
     this.expectedServerRole = expectedServerRole;
@@ -102,7 +107,7 @@ final class CaTrustManager extends X509ExtendedTrustManager {
           BasicReason.UNSPECIFIED);
     }
     try {
-      CertificateChecker.check(chain[0], ca, crl.current(), clock.instant(),
+      CertificateChecker.check(chain[0], signatures, crl.current(), clock.instant(),
           Optional.of(expectedRole));
     } catch (PkiException e) {
       // The CRL cannot be used (missing, forged or stale): refuse rather than trust blindly.

@@ -7,6 +7,7 @@ import io.micropay.pki.x509.CertificateChecker;
 import io.micropay.pki.x509.CertificateRejectedException;
 import io.micropay.pki.x509.Pem;
 import io.micropay.pki.x509.Subjects;
+import io.micropay.pki.x509.VerifiedSignatures;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -32,7 +33,7 @@ public final class TlsContexts {
   /** How long a TLS session may be resumed, in seconds: bounds how stale a resumption can be. */
   public static final int SESSION_TIMEOUT_SECONDS = 3600;
 
-  private final X509Certificate ca;
+  private final VerifiedSignatures signatures;
   private final CrlSource crl;
   private final LoadedIdentity identity;
   private final SSLContext serverFacing;
@@ -48,9 +49,9 @@ public final class TlsContexts {
   public record LoadedIdentity(X509Certificate certificate, String accountName) {
   }
 
-  private TlsContexts(X509Certificate ca, CrlSource crl, LoadedIdentity identity,
+  private TlsContexts(VerifiedSignatures signatures, CrlSource crl, LoadedIdentity identity,
       SSLContext serverFacing, SSLContext peerFacing) {
-    this.ca = ca;
+    this.signatures = signatures;
     this.crl = crl;
     this.identity = identity;
     this.serverFacing = serverFacing;
@@ -67,8 +68,11 @@ public final class TlsContexts {
     List<X509Certificate> chain = Pem.readCertificates(certificateFile);
     PrivateKey key = Pem.readPrivateKey(keyFile, passphrase);
     X509Certificate leaf = chain.get(0);
+    VerifiedSignatures signatures = new VerifiedSignatures(ca,
+        VerifiedSignatures.DEFAULT_MAX_ENTRIES);
     try {
-      CertificateChecker.check(leaf, ca, crl.current(), clock.instant(), Optional.of(role));
+      CertificateChecker.check(leaf, signatures, crl.current(), clock.instant(),
+          Optional.of(role));
     } catch (CertificateRejectedException e) {
       throw new PkiException("cannot use " + certificateFile + ": " + e.getMessage(), e);
     }
@@ -77,16 +81,22 @@ public final class TlsContexts {
     try {
       KeyManagerFactory keyManagers = keyManagers(chain, key);
       SSLContext serverFacing = context(keyManagers,
-          new CaTrustManager(ca, crl, clock, Role.SERVER));
-      SSLContext peerFacing = context(keyManagers, new CaTrustManager(ca, crl, clock, Role.PEER));
-      return new TlsContexts(ca, crl, identity, serverFacing, peerFacing);
+          new CaTrustManager(signatures, crl, clock, Role.SERVER));
+      SSLContext peerFacing = context(keyManagers,
+          new CaTrustManager(signatures, crl, clock, Role.PEER));
+      return new TlsContexts(signatures, crl, identity, serverFacing, peerFacing);
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("the JDK could not make a TLS context", e);
     }
   }
 
   public X509Certificate ca() {
-    return ca;
+    return signatures.ca();
+  }
+
+  /** The CA, and the certificates whose signature it verified in this process. */
+  public VerifiedSignatures signatures() {
+    return signatures;
   }
 
   public CrlSource crl() {

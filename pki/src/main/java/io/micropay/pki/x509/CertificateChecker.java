@@ -31,7 +31,16 @@ public final class CertificateChecker {
    */
   public static void check(X509Certificate leaf, X509Certificate ca, X509CRL crl, Instant now,
       Optional<Role> expectedRole) throws CertificateRejectedException {
-    checkIssuer(leaf, ca);
+    check(leaf, VerifiedSignatures.uncached(ca), crl, now, expectedRole);
+  }
+
+  /**
+   * The same checks, with the signature looked up in (and added to) {@code signatures}: for the
+   * TLS path, which checks the same certificates again and again.
+   */
+  public static void check(X509Certificate leaf, VerifiedSignatures signatures, X509CRL crl,
+      Instant now, Optional<Role> expectedRole) throws CertificateRejectedException {
+    checkIssuer(leaf, signatures);
     checkValidity(leaf, now);
     checkRole(leaf, expectedRole);
     checkNotRevoked(leaf, crl);
@@ -59,15 +68,16 @@ public final class CertificateChecker {
         + entry.getRevocationDate().toInstant() + " (" + reason + ")");
   }
 
-  private static void checkIssuer(X509Certificate leaf, X509Certificate ca)
+  private static void checkIssuer(X509Certificate leaf, VerifiedSignatures signatures)
       throws CertificateRejectedException {
+    X509Certificate ca = signatures.ca();
     if (!leaf.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
       throw new CertificateRejectedException("certificate " + Subjects.describe(leaf)
           + " is not issued by this deployment's CA " + ca.getSubjectX500Principal().getName()
           + " but by " + leaf.getIssuerX500Principal().getName(), BasicReason.INVALID_SIGNATURE);
     }
     try {
-      leaf.verify(ca.getPublicKey());
+      signatures.verify(leaf);
     } catch (GeneralSecurityException e) {
       throw new CertificateRejectedException("certificate " + Subjects.describe(leaf)
           + " names this deployment's CA as issuer but its signature does not verify with "
