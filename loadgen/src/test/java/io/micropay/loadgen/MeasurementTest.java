@@ -43,20 +43,34 @@ class MeasurementTest {
 
   @Test
   void eachOperationIsChargedTheCpuItBurned() throws Exception {
-    Result alone = measurement.run("test", "cpu", 1, index -> MeasurementTest::busyOperation, "");
+    Measurement longer = new Measurement(new PrintStream(OutputStream.nullOutputStream()), 0, 1);
+    Result alone = longer.run("test", "cpu", 1, index -> MeasurementTest::busyOperation, "");
+    // One operation straddles the window's start and the clock ticks in 10 ms: with at least 5
+    // operations of 20 ms each, the average cannot fall to half of that.
+    assertTrue(alone.operations() >= 5, "ran " + alone.operations());
     assertTrue(alone.loadGeneratorCpuMillisPerOperation() >= OPERATION_MILLIS / 2.0,
         "load generator " + alone.loadGeneratorCpuMillisPerOperation() + " ms per operation");
     assertEquals(-1, alone.serverCpuMillisPerOperation(), "no server was watched");
+    // No process can use more than every core for the whole window: catches a wrong unit.
+    double mostPossible = Runtime.getRuntime().availableProcessors() * alone.seconds() * 1000
+        / alone.operations();
+    assertTrue(alone.loadGeneratorCpuMillisPerOperation() <= mostPossible,
+        alone.loadGeneratorCpuMillisPerOperation() + " > " + mostPossible);
+  }
 
-    // Watching this very process: the "server" is charged the same burn.
-    Result watched = measurement.watching(ProcessHandle.current()).run("test", "cpu", 1,
-        index -> MeasurementTest::busyOperation, "");
-    double perOperation = watched.serverCpuMillisPerOperation();
-    assertTrue(perOperation >= OPERATION_MILLIS / 2.0, "server " + perOperation);
-    // No process can use more than every core for the whole window.
-    double mostPossible = Runtime.getRuntime().availableProcessors() * watched.seconds() * 1000
-        / watched.operations();
-    assertTrue(perOperation <= mostPossible, perOperation + " > " + mostPossible);
+  @Test
+  void aWatchedServerIsChargedItsOwnCpuNotTheLoadGenerators() throws Exception {
+    Process idle = new ProcessBuilder("sleep", "60").start();
+    try {
+      Result watched = measurement.watching(idle.toHandle()).run("test", "cpu", 1,
+          index -> MeasurementTest::busyOperation, "");
+      assertTrue(watched.operations() >= 1, "ran " + watched.operations());
+      assertTrue(watched.serverCpuMillisPerOperation() >= 0, "the server's CPU was read");
+      assertTrue(watched.serverCpuMillisPerOperation() < OPERATION_MILLIS / 2.0,
+          "an idle server charged " + watched.serverCpuMillisPerOperation() + " ms");
+    } finally {
+      idle.destroyForcibly();
+    }
   }
 
   /** Spins until this thread has used {@link #OPERATION_MILLIS} of CPU. */

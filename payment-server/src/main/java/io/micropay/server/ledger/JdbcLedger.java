@@ -213,8 +213,9 @@ public final class JdbcLedger implements Ledger {
    * transfer ids are not looked up one by one. New ids are the rule; the unique constraint on
    * (payer, id) catches the exception, a report sent again, and then the whole batch is rolled
    * back and settled by {@link #settleAll}, which looks every id up. The writes are one JDBC
-   * batch of balance updates (one per account, however many transfers touched it) and one batch
-   * of journal rows.
+   * batch of balance updates (one per account, however many transfers touched it) and the
+   * journal rows in a few multi-row INSERTs, one per power of two in the batch's size (at most 7
+   * for a batch of 127; see {@link LedgerStatements#powerOfTwoAtMost}).
    */
   private List<TransferOutcome> settleAllAtOnce(Connection connection,
       List<TransferCommand> batch) throws SQLException {

@@ -206,9 +206,11 @@ final class LedgerStatements implements AutoCloseable {
    */
   void journal(List<JournalRow> rows) throws SQLException {
     Timestamp now = now();
-    for (int from = 0, size; from < rows.size(); from += size) {
-      size = powerOfTwoAtMost(Math.min(rows.size() - from, ROWS_PER_INSERT));
+    int from = 0;
+    while (from < rows.size()) {
+      int size = powerOfTwoAtMost(Math.min(rows.size() - from, ROWS_PER_INSERT));
       List<JournalRow> chunk = rows.subList(from, from + size);
+      from += size;
       PreparedStatement insert = statement(multiRowInsert(chunk.size()));
       int parameter = 1;
       for (JournalRow row : chunk) {
@@ -225,12 +227,12 @@ final class LedgerStatements implements AutoCloseable {
 
   /**
    * The largest power of two not above {@code count} (at least 1). Every statement text is a
-   * statement Derby compiles into a class of its own, which the JIT then compiles again: a batch
-   * of any size from 1 to 100 written as one INSERT made 100 texts, more than Derby's statement
-   * cache holds (100), so statements were compiled again and again while the server ran, and
-   * each new class ran slowly until the JIT caught up with it. Sizes that are powers of two keep
-   * the texts to 7 INSERTs and 8 queries, compiled once and hot: a batch of 37 rows is written
-   * as 32 + 4 + 1.
+   * statement Derby compiles into a class of its own, which the JIT then compiles again. Written
+   * as one INSERT and read with one IN list each, batches of 1 to 100 made up to 100 INSERT texts
+   * and 100 query texts besides the fixed statements: more than Derby's statement cache holds
+   * (100), so statements were compiled again and again while the server ran, and each new class
+   * ran slowly until the JIT caught up with it. Sizes that are powers of two keep the texts to 7
+   * INSERTs and 8 queries, compiled once and hot: a batch of 37 rows is written as 32 + 4 + 1.
    */
   static int powerOfTwoAtMost(int count) {
     return Integer.highestOneBit(Math.max(1, count));

@@ -194,8 +194,9 @@ class TransferBatchTest {
       for (int i = 0; i < accounts; i++) {
         fresh.openAccount("a" + i, 1_000, 0);
       }
-      // The largest batch first, while no balance is known: one read of 130 names (128 + 2,
-      // the 2 asked as 2), then every size down to 1, written in powers of two.
+      // The largest batch first, while no balance is known (its 130 payers and 130 payees are
+      // 256 accounts: two reads of 128 names), then every size down to 1, written in powers of
+      // two. LedgerStatementsTest reads lists that need padding.
       for (int size = largest; size >= 1; size--) {
         List<TransferCommand> batch = new ArrayList<>();
         for (int i = 0; i < size; i++) {
@@ -217,7 +218,7 @@ class TransferBatchTest {
       }
 
       // Derby compiles each text into a class of its own: a handful, not one per batch size.
-      try (Connection connection = DriverManager.getConnection("jdbc:derby:memory:" + name);
+      try (Connection connection = DriverManager.getConnection(Ledgers.derbyInMemoryUrl(name));
           Statement statement = connection.createStatement();
           ResultSet texts = statement.executeQuery(
               "SELECT SQL_TEXT FROM SYSCS_DIAG.STATEMENT_CACHE")) {

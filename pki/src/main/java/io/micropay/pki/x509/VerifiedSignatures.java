@@ -6,21 +6,24 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Certificates whose signature the deployment's CA key has already verified, remembered by the
- * SHA-256 of their encoding. Whether a given certificate's signature verifies with a given key
- * never changes, and checking it is the most expensive step of accepting a peer (a P-256 ECDSA
- * verification, about a millisecond on Java 17): without this, a peer's certificate was verified
- * again on every handshake, three times on a full one (micropay's checks, the JDK's PKIX checks,
- * the identity check after the handshake) and once on a resumed one, where it was 70% of the
- * server's CPU. Only the signature is remembered; validity dates, role and revocation are checked
- * every time, because those do change.
+ * SHA-256 of their whole encoding (signature included). Whether a given certificate's signature
+ * verifies with a given key never changes, and checking it is the most expensive step of
+ * accepting a peer (a P-256 ECDSA verification, about a millisecond on Java 17). The JDK caches
+ * the result only on the certificate object; a resumed TLS session's certificates are new
+ * objects decoded from its ticket, so micropay's check after every handshake verified the
+ * signature again, and on resumed handshakes that was 70% of the server's CPU. Only the signature
+ * is remembered: validity dates, role and revocation are checked every time, because those do
+ * change. (A full handshake still costs one verification: the JDK's PKIX check makes its own.)
  *
  * <p>Bounded: past {@code maxEntries} distinct certificates it forgets them all and starts again,
- * which costs one verification per certificate and never a wrong answer.
+ * which costs one verification per certificate and never a wrong answer. Only certificates the CA
+ * signed get in, so nobody can fill it from outside.
  */
 public final class VerifiedSignatures {
   /** Distinct certificates remembered at most; about 150 bytes each. */
@@ -28,7 +31,8 @@ public final class VerifiedSignatures {
 
   private final X509Certificate ca;
   private final int maxEntries;
-  private final Map<String, Boolean> verified = new ConcurrentHashMap<>();
+  private final Set<String> verified = ConcurrentHashMap.newKeySet();
+  private final LongAdder verifications = new LongAdder();
 
   /**
    * @param ca the CA whose key signs the certificates checked
@@ -57,18 +61,28 @@ public final class VerifiedSignatures {
    */
   public void verify(X509Certificate leaf) throws GeneralSecurityException {
     if (maxEntries == 0) {
-      leaf.verify(ca.getPublicKey());
+      verifyNow(leaf);
       return;
     }
     String digest = digest(leaf);
-    if (verified.containsKey(digest)) {
+    if (verified.contains(digest)) {
       return;
     }
-    leaf.verify(ca.getPublicKey());
+    verifyNow(leaf);
     if (verified.size() >= maxEntries) {
       verified.clear();
     }
-    verified.put(digest, Boolean.TRUE);
+    verified.add(digest);
+  }
+
+  /** How many signatures this instance has actually verified, not looked up. */
+  public long verifications() {
+    return verifications.sum();
+  }
+
+  private void verifyNow(X509Certificate leaf) throws GeneralSecurityException {
+    verifications.increment();
+    leaf.verify(ca.getPublicKey());
   }
 
   /** How many certificates are remembered now. */

@@ -8,11 +8,13 @@ import io.micropay.pki.KeyAlgorithm;
 import io.micropay.pki.RevocationReason;
 import io.micropay.pki.Role;
 import io.micropay.pki.Validity;
+import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.SignatureException;
 import java.security.cert.CertPathValidatorException.BasicReason;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -39,8 +41,10 @@ class VerifiedSignaturesTest {
     VerifiedSignatures signatures = new VerifiedSignatures(ca, 4);
     X509Certificate genuine = peer("alice", caSigner);
     signatures.verify(genuine);
-    signatures.verify(genuine);
-    assertEquals(1, signatures.size(), "the second call found the first");
+    // The same certificate decoded again, as a resumed session's is: found, not verified again.
+    signatures.verify(decodedAgain(genuine.getEncoded()));
+    assertEquals(1, signatures.verifications(), "the second call found the first");
+    assertEquals(1, signatures.size());
 
     // Same issuer name, same subject, another key signed it: never verified, never remembered.
     KeyPair forger = KeyAlgorithm.EC_P256.generate(random);
@@ -50,11 +54,25 @@ class VerifiedSignaturesTest {
     X509Certificate forged = peer("alice", forgerSigner);
     assertThrows(SignatureException.class, () -> signatures.verify(forged));
     assertThrows(SignatureException.class, () -> signatures.verify(forged));
+    assertEquals(3, signatures.verifications(), "a failure is verified again every time");
     assertEquals(1, signatures.size());
     CertificateRejectedException rejected = assertThrows(CertificateRejectedException.class,
         () -> CertificateChecker.check(forged, signatures, emptyCrl(), now, Optional.empty()));
     assertTrue(rejected.getMessage().contains("does not verify with the CA key"),
         rejected.getMessage());
+  }
+
+  @Test
+  void theGenuineCertificateWithAnAlteredSignatureIsNotTheOneRemembered() throws Exception {
+    VerifiedSignatures signatures = new VerifiedSignatures(ca, 4);
+    X509Certificate genuine = peer("alice", caSigner);
+    signatures.verify(genuine);
+    // Same to-be-signed part, same serial and subject; only the signature's last byte differs.
+    byte[] altered = genuine.getEncoded();
+    altered[altered.length - 1] ^= 0x01;
+    X509Certificate tampered = decodedAgain(altered);
+    assertThrows(SignatureException.class, () -> signatures.verify(tampered));
+    assertEquals(1, signatures.size());
   }
 
   @Test
@@ -84,8 +102,11 @@ class VerifiedSignaturesTest {
   @Test
   void uncachedRemembersNothingAndALimitBelowZeroIsRefused() throws Exception {
     VerifiedSignatures uncached = VerifiedSignatures.uncached(ca);
-    uncached.verify(peer("bob", caSigner));
+    X509Certificate bob = peer("bob", caSigner);
+    uncached.verify(bob);
+    uncached.verify(decodedAgain(bob.getEncoded()));
     assertEquals(0, uncached.size());
+    assertEquals(2, uncached.verifications());
     assertThrows(IllegalArgumentException.class, () -> new VerifiedSignatures(ca, -1));
   }
 
@@ -93,6 +114,11 @@ class VerifiedSignaturesTest {
     KeyPair keys = KeyAlgorithm.EC_P256.generate(random);
     return signer.issueLeaf(Subjects.subject(name, Role.PEER), keys.getPublic(), Role.PEER,
         List.of(), Validity.days(now, 1));
+  }
+
+  private static X509Certificate decodedAgain(byte[] encoded) throws Exception {
+    return (X509Certificate) CertificateFactory.getInstance("X.509")
+        .generateCertificate(new ByteArrayInputStream(encoded));
   }
 
   private X509CRL emptyCrl() {
