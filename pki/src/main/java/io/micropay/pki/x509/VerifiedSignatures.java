@@ -75,6 +75,11 @@ public final class VerifiedSignatures {
     verified.add(digest);
   }
 
+  /** How many certificates are remembered now. */
+  public int size() {
+    return verified.size();
+  }
+
   /** How many signatures this instance has actually verified, not looked up. */
   public long verifications() {
     return verifications.sum();
@@ -83,11 +88,6 @@ public final class VerifiedSignatures {
   private void verifyNow(X509Certificate leaf) throws GeneralSecurityException {
     verifications.increment();
     leaf.verify(ca.getPublicKey());
-  }
-
-  /** How many certificates are remembered now. */
-  public int size() {
-    return verified.size();
   }
 
   private static String digest(X509Certificate leaf) throws CertificateEncodingException {
