@@ -66,7 +66,9 @@ public final class OpenSsl {
   }
 
   private static CompletableFuture<byte[]> drain(InputStream stream) {
-    return CompletableFuture.supplyAsync(() -> {
+    // Each stream on its own thread: a pool of one would read stderr only after stdout closed,
+    // and openssl would block once stderr's pipe was full.
+    return Background.supply("openssl output", () -> {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (stream) {
         stream.transferTo(bytes);

@@ -10,6 +10,7 @@ import io.micropay.peer.PeerNode;
 import io.micropay.pki.Passphrase;
 import io.micropay.server.TestServer;
 import io.micropay.testing.Await;
+import io.micropay.testing.Background;
 import io.micropay.testing.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,7 +51,7 @@ class ShellTest {
       ByteArrayOutputStream screen = new ByteArrayOutputStream();
       Terminal terminal = TerminalBuilder.builder().system(false).type("dumb")
           .streams(new PipedInputStream(keyboard), screen).build();
-      CompletableFuture<Integer> shell = CompletableFuture.supplyAsync(
+      CompletableFuture<Integer> shell = Background.supply("shell",
           () -> new Shell(terminal).run(config(server, "alice", AcceptPolicy.PROMPT)));
       Await.until("the shell says alice is not registered", WAIT,
           () -> text(screen).contains("not registered yet"));
@@ -60,7 +61,7 @@ class ShellTest {
       type(keyboard, "pay bob 5");
       Await.until("alice paid bob", WAIT, () -> text(screen).contains("paid bob 5"));
 
-      CompletableFuture<PaymentReceipt> incoming = CompletableFuture.supplyAsync(
+      CompletableFuture<PaymentReceipt> incoming = Background.supply("bob pays",
           () -> bob.pay("alice", 7));
       Await.until("the request above the prompt", WAIT,
           () -> text(screen).contains("bob wants to pay you 7"));

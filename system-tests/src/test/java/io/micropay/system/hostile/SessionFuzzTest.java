@@ -12,6 +12,7 @@ import io.micropay.server.TestServer;
 import io.micropay.server.Verbosity;
 import io.micropay.server.ledger.AccountBalance;
 import io.micropay.server.ledger.AuditReport;
+import io.micropay.testing.Background;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -74,7 +75,8 @@ class SessionFuzzTest {
           .connectToServer("127.0.0.1", server.port(), TestServer.TIMEOUT_MILLIS);
       socket.setSoTimeout(60_000);
       BlockingQueue<String> expected = new ArrayBlockingQueue<>(100_000);
-      CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() -> send(socket, expected));
+      CompletableFuture<Long> sent = Background.supply("fuzz writer",
+          () -> send(socket, expected));
       LineReader replies = LineReader.forReplies(socket.getInputStream());
       long checked = 0;
       for (; checked < LINES; checked++) {
