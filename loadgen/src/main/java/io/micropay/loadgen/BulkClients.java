@@ -1,12 +1,12 @@
 package io.micropay.loadgen;
 
+import io.micropay.pki.tls.FixedIdentityKeyManager;
 import io.micropay.pki.tls.TlsPolicy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -15,12 +15,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * TLS for thousands of simulated peers in one process. Each peer gets its own small SSLContext,
@@ -89,58 +87,12 @@ final class BulkClients {
   private SSLContext newContext(int index) {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(new KeyManager[] {new OneIdentity(certificates.get(index), key)}, trust,
+      context.init(new KeyManager[] {
+          new FixedIdentityKeyManager(List.of(certificates.get(index)), key)}, trust,
           random);
       return context;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot build a bench client's TLS context", e);
-    }
-  }
-
-  /** Presents one certificate, whatever the server asks. */
-  private static final class OneIdentity extends X509ExtendedKeyManager {
-    private final X509Certificate[] chain;
-    private final PrivateKey key;
-
-    OneIdentity(X509Certificate certificate, PrivateKey key) {
-      this.chain = new X509Certificate[] {certificate};
-      this.key = key;
-    }
-
-    @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-      return "peer";
-    }
-
-    @Override
-    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers,
-        SSLEngine engine) {
-      return "peer";
-    }
-
-    @Override
-    public X509Certificate[] getCertificateChain(String alias) {
-      return chain.clone();
-    }
-
-    @Override
-    public PrivateKey getPrivateKey(String alias) {
-      return key;
-    }
-
-    @Override
-    public String[] getClientAliases(String keyType, Principal[] issuers) {
-      return new String[] {"peer"};
-    }
-
-    @Override
-    public String[] getServerAliases(String keyType, Principal[] issuers) {
-      return null;
-    }
-
-    @Override
-    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-      return null;
     }
   }
 }

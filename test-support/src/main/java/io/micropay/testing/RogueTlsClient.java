@@ -1,26 +1,19 @@
 package io.micropay.testing;
 
 import io.micropay.pki.Passphrase;
+import io.micropay.pki.tls.FixedIdentityKeyManager;
 import io.micropay.pki.x509.Pem;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.Principal;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedKeyManager;
-import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -49,7 +42,7 @@ public final class RogueTlsClient {
       context.init(identity == null ? new KeyManager[0] : keyManagers(identity),
           new TrustManager[] {new TrustEverything()}, new SecureRandom());
       return new RogueTlsClient(context, protocols);
-    } catch (GeneralSecurityException | IOException e) {
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot build the rogue client's TLS context", e);
     }
   }
@@ -75,71 +68,11 @@ public final class RogueTlsClient {
     }
   }
 
-  private static KeyManager[] keyManagers(TestPki.Identity identity)
-      throws GeneralSecurityException, IOException {
-    List<X509Certificate> chain = Pem.readCertificates(identity.certificate());
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setKeyEntry("rogue", Pem.readPrivateKey(identity.key(), Passphrase.none()),
-        new char[0], chain.toArray(X509Certificate[]::new));
-    KeyManagerFactory factory = KeyManagerFactory.getInstance("SunX509");
-    factory.init(store, new char[0]);
-    return new KeyManager[] {new AlwaysPresent((X509KeyManager) factory.getKeyManagers()[0])};
-  }
-
-  /**
-   * Presents the certificate whatever issuers the server asks for. The JDK's own key manager
-   * would send nothing when the server's list of CAs does not include the certificate's issuer,
-   * which would turn an "other CA" test into a "no certificate" test.
-   */
-  private static final class AlwaysPresent extends X509ExtendedKeyManager {
-    private final X509KeyManager keys;
-
-    AlwaysPresent(X509KeyManager keys) {
-      this.keys = keys;
-    }
-
-    @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-      return "rogue";
-    }
-
-    @Override
-    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers,
-        SSLEngine engine) {
-      return "rogue";
-    }
-
-    @Override
-    public String[] getClientAliases(String keyType, Principal[] issuers) {
-      return new String[] {"rogue"};
-    }
-
-    @Override
-    public String[] getServerAliases(String keyType, Principal[] issuers) {
-      return new String[] {"rogue"};
-    }
-
-    @Override
-    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-      return "rogue";
-    }
-
-    @Override
-    public String chooseEngineServerAlias(String keyType, Principal[] issuers,
-        SSLEngine engine) {
-      return "rogue";
-    }
-
-    @Override
-    public X509Certificate[] getCertificateChain(String alias) {
-      return keys.getCertificateChain(alias);
-    }
-
-    @Override
-    public PrivateKey getPrivateKey(String alias) {
-      return keys.getPrivateKey(alias);
-    }
+  private static KeyManager[] keyManagers(TestPki.Identity identity) {
+    // Presented whatever issuers the server asks for: the point is to see what it accepts.
+    return new KeyManager[] {new FixedIdentityKeyManager(
+        Pem.readCertificates(identity.certificate()),
+        Pem.readPrivateKey(identity.key(), Passphrase.none()))};
   }
 
   /** Trusts every server: the rogue client only cares about what the server accepts. */
