@@ -186,9 +186,9 @@ public final class JdbcLedger implements Ledger {
           batch));
       logOutcomes(batch, outcomes);
       return outcomes;
-    } catch (IdSeenBefore retry) {
-      LOG.debug("a transfer id of a batch of {} was settled before; settling it one by one",
-          batch.size());
+    } catch (FastPathUndecided retry) {
+      LOG.debug("the fast path could not decide a batch of {} ({}); settling it one by one",
+          batch.size(), retry.getMessage());
     }
     for (int attempt = 1; ; attempt++) {
       try {
@@ -256,13 +256,13 @@ public final class JdbcLedger implements Ledger {
       });
       if (!sql.compareAndSetBalances(changes)) {
         forget(changes.keySet());
-        throw new IdSeenBefore(null);
+        throw new FastPathUndecided(null);
       }
       try {
         sql.journal(rows);
       } catch (SQLException e) {
         if (LedgerStatements.isUniqueViolation(e)) {
-          throw new IdSeenBefore(e);
+          throw new FastPathUndecided(e);
         }
         throw e;
       }
@@ -585,11 +585,11 @@ public final class JdbcLedger implements Ledger {
    * The fast path cannot decide the batch: a transfer id was settled in an earlier transaction,
    * or a balance changed since it was read. The careful path then runs the batch.
    */
-  private static final class IdSeenBefore extends RuntimeException {
+  private static final class FastPathUndecided extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** @param cause the unique violation, or null when a balance hint was stale */
-    IdSeenBefore(SQLException cause) {
+    FastPathUndecided(SQLException cause) {
       super(cause == null ? "a balance changed since it was read" : cause.getMessage(), cause);
     }
   }

@@ -43,8 +43,6 @@ final class LedgerStatements implements AutoCloseable {
   private static final String INSERT_JOURNAL_INTO =
       "INSERT INTO journal (kind, debit_account, credit_account, amount, transfer_id,"
           + " recorded_at)";
-  private static final String INSERT_JOURNAL = INSERT_JOURNAL_INTO
-      + " VALUES (?, ?, ?, ?, ?, ?)";
   /** Journal rows written by one INSERT statement in a batch, at most; a power of two. */
   static final int ROWS_PER_INSERT = 64;
   private static final String READ_BALANCES = "SELECT name, balance FROM accounts WHERE name IN ";
@@ -299,14 +297,7 @@ final class LedgerStatements implements AutoCloseable {
    */
   void journal(JournalEntry.Kind kind, String debitAccount, String creditAccount,
       long amountUnits, String transferId) throws SQLException {
-    PreparedStatement insert = statement(INSERT_JOURNAL);
-    insert.setString(1, kind.name());
-    insert.setString(2, debitAccount);
-    insert.setString(3, creditAccount);
-    insert.setLong(4, amountUnits);
-    insert.setString(5, transferId);
-    insert.setTimestamp(6, now());
-    insert.executeUpdate();
+    journal(List.of(new JournalRow(kind, debitAccount, creditAccount, amountUnits, transferId)));
   }
 
   /** The transfer {@code payer} made earlier with {@code transferId}, if any. */
