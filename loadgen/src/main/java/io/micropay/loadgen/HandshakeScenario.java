@@ -1,5 +1,7 @@
 package io.micropay.loadgen;
 
+import io.micropay.protocol.Reply;
+import io.micropay.protocol.Request;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLSocket;
@@ -37,7 +39,7 @@ final class HandshakeScenario {
 
   private static void roundTrip(SSLSocket socket) throws Exception {
     try (ProtocolSession session = new ProtocolSession(socket)) {
-      session.expect("List", "220 AUTH_FAIL");
+      session.expect(new Request.ListOnline(), Reply.AUTH_FAIL);
     }
   }
 

@@ -90,7 +90,7 @@ final class SessionsScenario {
     ProtocolSession session = new ProtocolSession(clients.connect(server.port(), index,
         TIMEOUT_MILLIS));
     String name = names.get(index);
-    session.expect("REGISTER#" + name, "100 OK");
+    session.register(name);
     session.login(name, 6000);
     return session;
   }

@@ -1,5 +1,7 @@
 package io.micropay.loadgen;
 
+import io.micropay.protocol.Reply;
+import io.micropay.protocol.Request;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +36,7 @@ final class TransferScenario {
     for (int i = 0; i < PAYEES + payers; i++) {
       int index = firstPayer - PAYEES + i;
       try (ProtocolSession session = new ProtocolSession(clients.connect(port, index, 10_000))) {
-        session.expect("REGISTER#" + names.get(index), "100 OK");
+        session.register(names.get(index));
       }
     }
   }
@@ -51,8 +53,8 @@ final class TransferScenario {
             sessions.add(session);
             session.login(payer, 6000);
             long[] sequence = {0};
-            return () -> session.expect(payer + "#1#" + payee + "#" + payer + "-"
-                + sequence[0]++ + "-bench", "Transfer OK!");
+            return () -> session.expect(new Request.TransferReport(payer, 1, payee,
+                payer + "-" + sequence[0]++ + "-bench"), Reply.TRANSFER_OK);
           }, "");
     } finally {
       for (ProtocolSession session : sessions) {
