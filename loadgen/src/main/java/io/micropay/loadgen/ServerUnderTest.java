@@ -1,5 +1,6 @@
 package io.micropay.loadgen;
 
+import io.micropay.server.cli.ServerCommand;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -8,17 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The payment server as the benchmark runs it: its own JVM, from its jar, exactly as an operator
  * would start it, on a free port, with its log in a file. Its memory is read from the kernel.
  */
 final class ServerUnderTest implements AutoCloseable {
-  private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+)");
-
   private final Process process;
   private final int port;
 
@@ -41,9 +39,9 @@ final class ServerUnderTest implements AutoCloseable {
         StandardCharsets.UTF_8));
     // The JVM may print lines of its own first (a profiler starting, say): skip them.
     for (String line = out.readLine(); line != null; line = out.readLine()) {
-      Matcher matcher = LISTENING.matcher(line);
-      if (matcher.find()) {
-        return new ServerUnderTest(process, Integer.parseInt(matcher.group(1)));
+      OptionalInt port = ServerCommand.listeningPort(line);
+      if (port.isPresent()) {
+        return new ServerUnderTest(process, port.getAsInt());
       }
     }
     process.destroyForcibly();

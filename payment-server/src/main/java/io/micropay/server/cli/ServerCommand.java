@@ -17,8 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,6 +40,23 @@ import picocli.CommandLine;
         + "3 audit found books that do not balance.",
         "See docs/operations.md."})
 public final class ServerCommand implements Callable<Integer> {
+  /**
+   * How the line on standard output that says the server is ready begins; the host and port
+   * follow. Scripts and the load generator wait for it ({@link #listeningPort}).
+   */
+  public static final String LISTENING = "micropay payment server listening on ";
+  private static final String TRUSTING = ", trusting CA '";
+  /** The host may hold colons itself (IPv6): the port is the number just before TRUSTING. */
+  private static final Pattern LISTENING_ADDRESS =
+      Pattern.compile(Pattern.quote(LISTENING) + ".+:(\\d+)" + Pattern.quote(TRUSTING));
+
+  /** The port a line of the server's standard output says it listens on, if it is that line. */
+  public static OptionalInt listeningPort(String line) {
+    Matcher matcher = LISTENING_ADDRESS.matcher(line);
+    return matcher.lookingAt() ? OptionalInt.of(Integer.parseInt(matcher.group(1)))
+        : OptionalInt.empty();
+  }
+
   @Spec
   CommandSpec spec;
 
@@ -119,8 +139,8 @@ public final class ServerCommand implements Callable<Integer> {
     }, "shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     PrintWriter out = spec.commandLine().getOut();
-    out.println("micropay payment server listening on " + server.address().getHostString() + ":"
-        + server.port() + ", trusting CA '"
+    out.println(LISTENING + server.address().getHostString() + ":"
+        + server.port() + TRUSTING
         + server.tls().caCertificate().getSubjectX500Principal().getName() + "' ("
         + config.pki().caCertificate() + "), ledger " + ledger.describe());
     out.flush();

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -110,6 +111,18 @@ class ServerCommandTest {
     assertEquals(Duration.ofMillis(500), probe.convert("500ms"));
     assertEquals(Duration.ofMinutes(5), probe.convert("5m"));
     assertEquals(Duration.ofDays(1), probe.convert("1d"));
+  }
+
+  @Test
+  void theReadyLineNamesItsPortAlsoBehindAnIpv6Host() {
+    assertEquals(OptionalInt.of(4433), ServerCommand.listeningPort(ServerCommand.LISTENING
+        + "127.0.0.1:4433, trusting CA 'CN=micropay CA' (ssl/ca.crt), ledger ssl:9"));
+    assertEquals(OptionalInt.of(65535), ServerCommand.listeningPort(ServerCommand.LISTENING
+        + "0:0:0:0:0:0:0:1:65535, trusting CA 'CN=a:1, b' (ca.crt), ledger x"));
+    assertEquals(OptionalInt.empty(), ServerCommand.listeningPort(
+        "Picked up JAVA_TOOL_OPTIONS: -Dx=1"));
+    assertEquals(OptionalInt.empty(), ServerCommand.listeningPort(ServerCommand.LISTENING
+        + "127.0.0.1:, trusting CA 'x'"));
   }
 
   private static final class DurationConverterProbe {
