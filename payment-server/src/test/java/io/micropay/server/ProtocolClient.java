@@ -6,6 +6,7 @@ import io.micropay.protocol.Limits;
 import io.micropay.protocol.LineReader;
 import io.micropay.protocol.OnlineList;
 import io.micropay.protocol.Wire;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,10 +39,19 @@ public final class ProtocolClient implements AutoCloseable {
     return in.readLine();
   }
 
-  /** Sends {@code line} and returns the one-line reply. */
+  /**
+   * Sends {@code line} and returns the one-line reply.
+   *
+   * @throws EOFException when the server closes the connection instead of replying, so that a
+   *     test fails where the server hung up and not at its next write ("Broken pipe")
+   */
   public String request(String line) throws IOException {
     send(line);
-    return readLine();
+    String reply = readLine();
+    if (reply == null) {
+      throw new EOFException("the server closed the connection instead of replying to " + line);
+    }
+    return reply;
   }
 
   /** Sends {@code line} and asserts the reply. */

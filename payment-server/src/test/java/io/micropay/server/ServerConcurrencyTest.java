@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.server.ledger.AuditReport;
 import io.micropay.testing.Concurrently;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,8 @@ class ServerConcurrencyTest {
             for (int i = 0; i < 60; i++) {
               replies.add(session.request(payer + "#200#sink#" + payer + "-id-" + i));
             }
+          } catch (IOException e) {
+            throw new IOException(payer + " failed after " + replies.size() + " replies: " + e, e);
           }
           return replies;
         });
