@@ -20,6 +20,8 @@ final class TransferScenario {
   private final BulkClients clients;
   private final int port;
   private final int firstPayer;
+  /** Rows run so far; a row's number is part of its transfer ids. */
+  private int rows;
 
   /**
    * @param firstPayer the index of the first certificate (in {@code clients}) used for payers;
@@ -41,24 +43,63 @@ final class TransferScenario {
     }
   }
 
+  /**
+   * One row: {@code payers} sessions pay for the measured time, then each payer's balance is
+   * read again. Every report answered {@code Transfer OK!} must have moved money: the server also
+   * answers OK to a report it settled before (same payer and id), and a bench that repeated ids
+   * would time that lookup instead of settlements. So ids carry the row's number, and a balance
+   * that fell by less than the payer's reports fails the row.
+   */
   Result run(Measurement measurement, List<String> names, int payers) throws Exception {
-    List<ProtocolSession> sessions = new ArrayList<>();
+    int row = ++rows;
+    List<Payer> started = new ArrayList<>();
     try {
-      return measurement.run(NAME, payers + (payers == 1 ? " payer" : " payers"), payers,
-          i -> {
+      Result result = measurement.run(NAME, payers + (payers == 1 ? " payer" : " payers"),
+          payers, i -> {
             int index = firstPayer + i;
             String payer = names.get(index);
             String payee = names.get(firstPayer - PAYEES + i % PAYEES);
             ProtocolSession session = new ProtocolSession(clients.connect(port, index, 10_000));
-            sessions.add(session);
-            session.login(payer, 6000);
-            long[] sequence = {0};
+            Payer payerOfRow = new Payer(payer, session);
+            started.add(payerOfRow);
+            payerOfRow.logIn();
             return () -> session.expect(new Request.TransferReport(payer, 1, payee,
-                payer + "-" + sequence[0]++ + "-bench"), Reply.TRANSFER_OK);
+                payer + "-" + row + "-" + payerOfRow.reported++), Reply.TRANSFER_OK);
           }, "");
+      for (Payer payer : started) {
+        payer.checkSettled();
+      }
+      return result;
     } finally {
-      for (ProtocolSession session : sessions) {
-        session.close();
+      for (Payer payer : started) {
+        payer.session.close();
+      }
+    }
+  }
+
+  /** A payer of one row: its session, its balance when it logged in, what it reported since. */
+  private static final class Payer {
+    private final String name;
+    private final ProtocolSession session;
+    private long balanceAtLoginUnits;
+    /** Reports sent, each of one unit; written by the payer's bench thread only. */
+    private long reported;
+
+    Payer(String name, ProtocolSession session) {
+      this.name = name;
+      this.session = session;
+    }
+
+    void logIn() throws IOException {
+      balanceAtLoginUnits = session.login(name, 6000).balanceUnits();
+    }
+
+    /** Throws unless every report of this row moved one unit out of the payer's account. */
+    void checkSettled() throws IOException {
+      long settled = balanceAtLoginUnits - session.list().balanceUnits();
+      if (settled != reported) {
+        throw new IllegalStateException(name + " had " + reported + " transfers answered OK but"
+            + " its balance fell by " + settled + ": the row did not measure settlements");
       }
     }
   }

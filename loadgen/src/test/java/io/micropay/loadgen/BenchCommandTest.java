@@ -77,6 +77,27 @@ class BenchCommandTest {
     }
   }
 
+  /**
+   * The same payers in two rows: the second row's reports must be new transfers that move
+   * money. (Ids that restarted with each row were answered OK as transfers settled before, and
+   * the bench then timed that lookup instead of settlements.) Runs the real server jar, which
+   * the build packaged before this module.
+   */
+  @Test
+  void transferRowsWithTheSamePayersEachSettleWhatTheyReport() throws IOException {
+    Path serverJar = Path.of("..", "payment-server", "target", "payment-server.jar");
+    assertTrue(Files.isRegularFile(serverJar), "build the server first: " + serverJar);
+    Path out = directory.resolve("bench");
+    StringWriter err = new StringWriter();
+    int exit = execute(err, "--out", out.toString(), "--server-jar", serverJar.toString(),
+        "--scenarios", "transfers", "--payers", "2,2", "--sessions", "1",
+        "--seconds", "0.5", "--warmup", "0.2");
+    assertEquals(StandardCommandLine.OK, exit, err.toString());
+    List<String> rows = Files.readAllLines(out.resolve("results.csv")).stream()
+        .filter(line -> line.startsWith("\"2 transfers\",\"2 payers\",2,")).toList();
+    assertEquals(2, rows.size(), String.join("\n", rows));
+  }
+
   private static BenchCommand parsed(String... args) {
     BenchCommand command = new BenchCommand();
     new CommandLine(command).parseArgs(args);
