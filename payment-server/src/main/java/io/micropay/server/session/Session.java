@@ -14,7 +14,6 @@ import io.micropay.server.ledger.TransferCommand;
 import io.micropay.server.ledger.TransferOutcome;
 import io.micropay.server.transport.Connection;
 import io.micropay.server.transport.InboundHandler;
-import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 
@@ -254,8 +253,7 @@ public final class Session implements InboundHandler {
   }
 
   private void send(byte[] bytes, boolean thenClose) {
-    context.log().sent(connection.id(), certificateName,
-        new String(bytes, StandardCharsets.US_ASCII));
+    context.log().sent(connection.id(), certificateName, bytes);
     if (thenClose) {
       connection.sendAndClose(bytes);
     } else {
