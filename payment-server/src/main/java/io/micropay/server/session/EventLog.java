@@ -55,7 +55,7 @@ public final class EventLog {
   /**
    * A reply sent, at {@link Verbosity#ALL} only. Given as bytes and decoded only then: an online
    * list is kilobytes (300 KB at 10,000 online), and decoding every one for a log that is off
-   * was a quarter of what the server allocated under P2P load.
+   * was 13% of what the server allocated under P2P load.
    */
   void sent(long connectionId, String account, byte[] reply) {
     if (verbosity.includes(Verbosity.ALL)) {
