@@ -73,11 +73,7 @@ public final class PeerConnector implements AutoCloseable {
     }
 
     void close() {
-      try {
-        socket.close();
-      } catch (IOException ignored) {
-        // Done either way.
-      }
+      Sockets.closeQuietly(socket);
     }
   }
 

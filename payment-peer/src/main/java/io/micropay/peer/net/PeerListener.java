@@ -111,11 +111,7 @@ public final class PeerListener implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      serverSocket.close();
-    } catch (IOException ignored) {
-      // Closing to stop; nothing more to do.
-    }
+    Sockets.closeQuietly(serverSocket);
     pool.shutdownNow();
     for (IdleConnection connection = idle.poll(); connection != null; connection = idle.poll()) {
       connection.evict();
@@ -140,7 +136,7 @@ public final class PeerListener implements AutoCloseable {
       } catch (RejectedExecutionException e) {
         LOG.warn("turned away a payer from {}: {} payers are already waiting",
             socket.getRemoteSocketAddress(), MAX_WAITING_PAYERS);
-        closeQuietly(socket);
+        Sockets.closeQuietly(socket);
       }
     }
   }
@@ -270,16 +266,8 @@ public final class PeerListener implements AutoCloseable {
       if (!waiting.compareAndSet(true, false)) {
         return false;
       }
-      closeQuietly(socket);
+      Sockets.closeQuietly(socket);
       return true;
-    }
-  }
-
-  private static void closeQuietly(SSLSocket socket) {
-    try {
-      socket.close();
-    } catch (IOException ignored) {
-      // Turning it away is all there is to do.
     }
   }
 }

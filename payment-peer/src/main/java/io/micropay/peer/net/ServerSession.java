@@ -114,11 +114,7 @@ public final class ServerSession implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      socket.close();
-    } catch (IOException ignored) {
-      // Nothing to tell anyone; the server sees the connection end.
-    }
+    Sockets.closeQuietly(socket);
   }
 
   private OnlineList readOnlineList() throws IOException {
