@@ -24,7 +24,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
+import org.jline.terminal.impl.DumbTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,8 +49,11 @@ class ShellTest {
       bob.goOnline();
       PipedOutputStream keyboard = new PipedOutputStream();
       ByteArrayOutputStream screen = new ByteArrayOutputStream();
-      Terminal terminal = TerminalBuilder.builder().system(false).type("dumb")
-          .streams(new PipedInputStream(keyboard), screen).build();
+      // DumbTerminal itself, not TerminalBuilder: given streams, the builder opens a pty and a
+      // thread copies the pty's output to the screen later, so the last line ("bye") could still
+      // be on its way when the shell has returned. Here every write lands on the screen at once.
+      Terminal terminal = new DumbTerminal("shell-test", "dumb", new PipedInputStream(keyboard),
+          screen, StandardCharsets.UTF_8);
       CompletableFuture<Integer> shell = Background.supply("shell",
           () -> new Shell(terminal).run(config(server, "alice", AcceptPolicy.PROMPT)));
       Await.until("the shell says alice is not registered", WAIT,
@@ -71,6 +74,7 @@ class ShellTest {
       type(keyboard, "5");
       assertEquals(0, shell.get(20, TimeUnit.SECONDS));
       bob.close();
+      terminal.close();
 
       String output = text(screen);
       assertTrue(output.contains("balance 10000"), output);
