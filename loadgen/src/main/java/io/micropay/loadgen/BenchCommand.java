@@ -124,7 +124,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   private List<Result> againstTheServer(Measurement measurement) throws Exception {
     BenchPki pki = BenchPki.create(new PkiLayout(out.resolve("ssl")));
-    List<String> names = names(maxSessions() + TransferScenario.PAYEES + maxPayers() + 8);
+    List<String> names = names(peersAtOnce());
     List<X509Certificate> certificates = pki.issueInMemory(names);
     BulkClients clients = new BulkClients(pki.caCertificate(), certificates,
         pki.sharedPrivateKey());
@@ -206,17 +206,40 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> jvm = serverJvmOptions.stream().filter(option -> !option.isBlank()).toList();
     return ServerUnderTest.start(serverJar, jvm, pki.layout().directory(),
         out.resolve("data-" + label), out.resolve("server-" + label + ".log"),
-        List.of("--max-sessions", Integer.toString(maxSessions() + 100),
+        List.of("--max-sessions", Integer.toString(peersAtOnce() + 100),
             "--initial-balance", "1000000000000", "--idle-timeout", "1h",
             "--verbosity", "events"));
   }
 
-  private int maxSessions() {
-    return sessions.stream().max(Comparator.naturalOrder()).orElse(0);
+  /**
+   * The most peers one of the selected scenarios has online at once. Each scenario runs its own
+   * server, so they share the bulk certificates (issued in memory, one per name) instead of
+   * adding up: a transfers-only run no longer signs 10,000 certificates for the sessions
+   * scenario first.
+   */
+  private int peersAtOnce() {
+    int peers = 0;
+    if (scenarios.contains("handshakes")) {
+      peers = Math.max(peers, largest(handshakeClients));
+    }
+    if (scenarios.contains("transfers")) {
+      peers = Math.max(peers, TransferScenario.PAYEES + maxPayers());
+    }
+    if (scenarios.contains("p2p")) {
+      peers = Math.max(peers, 2 * pairs);
+    }
+    if (scenarios.contains("sessions")) {
+      peers = Math.max(peers, largest(sessions));
+    }
+    return peers;
   }
 
   private int maxPayers() {
-    return payers.stream().max(Comparator.naturalOrder()).orElse(0);
+    return largest(payers);
+  }
+
+  private static int largest(List<Integer> counts) {
+    return counts.stream().max(Comparator.naturalOrder()).orElse(0);
   }
 
   private static List<String> names(int count) {

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +56,8 @@ final class OpensslTime {
     System.err.printf(Locale.ROOT, "  %-14s %-24s %d s ...%n", HandshakeScenario.NAME, variant,
         seconds);
     long startNanos = System.nanoTime();
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Process process = ChildProcesses.start(new ProcessBuilder(command)
+        .redirectErrorStream(true));
     long connections = -1;
     long resumed = 0;
     try (BufferedReader out = new BufferedReader(new InputStreamReader(
@@ -94,10 +96,10 @@ final class OpensslTime {
 
     Server(Path certificate, Path key, Path ca, Path log) throws IOException {
       Files.createDirectories(log.toAbsolutePath().getParent());
-      process = new ProcessBuilder("openssl", "s_server", "-accept", "127.0.0.1:0",
-          "-cert", certificate.toString(), "-key", key.toString(), "-CAfile", ca.toString(),
-          "-Verify", "1", "-www")
-          .redirectErrorStream(true).start();
+      process = ChildProcesses.start(new ProcessBuilder("openssl", "s_server",
+          "-accept", "127.0.0.1:0", "-cert", certificate.toString(), "-key", key.toString(),
+          "-CAfile", ca.toString(), "-Verify", "1", "-www")
+          .redirectErrorStream(true));
       BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
           StandardCharsets.US_ASCII));
       int found = -1;
@@ -131,10 +133,7 @@ final class OpensslTime {
 
     @Override
     public void close() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
+      ChildProcesses.stop(process, Duration.ofSeconds(10));
     }
   }
 }

@@ -7,16 +7,19 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The payment server as the benchmark runs it: its own JVM, from its jar, exactly as an operator
  * would start it, on a free port, with its log in a file. Its memory is read from the kernel.
  */
 final class ServerUnderTest implements AutoCloseable {
+  /** Time for a clean shutdown (in-flight requests, the ledger's checkpoint) before a kill. */
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(60);
+
   private final Process process;
   private final int port;
 
@@ -34,7 +37,8 @@ final class ServerUnderTest implements AutoCloseable {
         "--ssl-dir", sslDirectory.toString(), "--data-dir", dataDirectory.toString()));
     command.addAll(options);
     Files.createDirectories(log.toAbsolutePath().getParent());
-    Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+    Process process = ChildProcesses.start(new ProcessBuilder(command)
+        .redirectError(log.toFile()));
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
         StandardCharsets.UTF_8));
     // The JVM may print lines of its own first (a profiler starting, say): skip them.
@@ -70,9 +74,6 @@ final class ServerUnderTest implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    process.toHandle().destroy();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.toHandle().destroyForcibly();
-    }
+    ChildProcesses.stop(process, SHUTDOWN_GRACE);
   }
 }

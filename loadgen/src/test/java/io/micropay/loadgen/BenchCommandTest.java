@@ -85,17 +85,38 @@ class BenchCommandTest {
    */
   @Test
   void transferRowsWithTheSamePayersEachSettleWhatTheyReport() throws IOException {
-    Path serverJar = Path.of("..", "payment-server", "target", "payment-server.jar");
-    assertTrue(Files.isRegularFile(serverJar), "build the server first: " + serverJar);
     Path out = directory.resolve("bench");
     StringWriter err = new StringWriter();
-    int exit = execute(err, "--out", out.toString(), "--server-jar", serverJar.toString(),
+    int exit = execute(err, "--out", out.toString(), "--server-jar", serverJar().toString(),
         "--scenarios", "transfers", "--payers", "2,2", "--sessions", "1",
         "--seconds", "0.5", "--warmup", "0.2");
     assertEquals(StandardCommandLine.OK, exit, err.toString());
     List<String> rows = Files.readAllLines(out.resolve("results.csv")).stream()
         .filter(line -> line.startsWith("\"2 transfers\",\"2 payers\",2,")).toList();
     assertEquals(2, rows.size(), String.join("\n", rows));
+  }
+
+  /**
+   * The server's session limit and the certificates come from the scenarios that run: 100
+   * payers online at once with {@code --sessions 1} (the server's limit was once the largest
+   * sessions level plus 100, whatever the other scenarios needed).
+   */
+  @Test
+  void theServerAdmitsAsManyPeersAsTheSelectedScenarioHasOnline() throws IOException {
+    Path out = directory.resolve("bench");
+    StringWriter err = new StringWriter();
+    int exit = execute(err, "--out", out.toString(), "--server-jar", serverJar().toString(),
+        "--scenarios", "transfers", "--payers", "100", "--sessions", "1",
+        "--seconds", "0.2", "--warmup", "0");
+    assertEquals(StandardCommandLine.OK, exit, err.toString());
+    assertTrue(Files.readString(out.resolve("results.csv"))
+        .contains("\"2 transfers\",\"100 payers\",100,"), err.toString());
+  }
+
+  private static Path serverJar() {
+    Path serverJar = Path.of("..", "payment-server", "target", "payment-server.jar");
+    assertTrue(Files.isRegularFile(serverJar), "build the server first: " + serverJar);
+    return serverJar;
   }
 
   private static BenchCommand parsed(String... args) {
