@@ -113,7 +113,8 @@ class BenchCommandTest {
         .contains("\"2 transfers\",\"100 payers\",100,"), err.toString());
   }
 
-  private static Path serverJar() {
+  /** The server jar the build packaged before this module; the bench runs it as operators do. */
+  static Path serverJar() {
     Path serverJar = Path.of("..", "payment-server", "target", "payment-server.jar");
     assertTrue(Files.isRegularFile(serverJar), "build the server first: " + serverJar);
     return serverJar;

@@ -7,7 +7,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -26,12 +25,11 @@ class ChildProcessesTest {
   @Test
   void aBenchStoppedWhileItMeasuresLeavesNoServerRunning()
       throws IOException, InterruptedException, ExecutionException, TimeoutException {
-    Path serverJar = Path.of("..", "payment-server", "target", "payment-server.jar");
-    assertTrue(Files.isRegularFile(serverJar), "build the server first: " + serverJar);
     Process bench = new ProcessBuilder(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), BenchCommand.class.getName(),
-        "--out", directory.resolve("bench").toString(), "--server-jar", serverJar.toString(),
+        "--out", directory.resolve("bench").toString(), "--server-jar",
+        BenchCommandTest.serverJar().toString(),
         "--scenarios", "transfers", "--payers", "1", "--seconds", "600", "--warmup", "0"))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     List<ProcessHandle> children = List.of();
