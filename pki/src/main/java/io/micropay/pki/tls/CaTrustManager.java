@@ -30,7 +30,6 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * the key usages for the TLS role and, when the socket asks for it, the host name check.
  */
 final class CaTrustManager extends X509ExtendedTrustManager {
-  private final X509Certificate ca;
   private final VerifiedSignatures signatures;
   private final CrlSource crl;
   private final Clock clock;
@@ -45,12 +44,11 @@ final class CaTrustManager extends X509ExtendedTrustManager {
    */
   CaTrustManager(VerifiedSignatures signatures, CrlSource crl, Clock clock,
       Role expectedServerRole) {
-    this.ca = signatures.ca();
     this.signatures = signatures;
     this.crl = crl;
     this.clock = clock;
     this.expectedServerRole = expectedServerRole;
-    this.pkix = jdkPkixTrustManager(ca);
+    this.pkix = jdkPkixTrustManager(signatures.ca());
   }
 
   @Override
@@ -98,7 +96,7 @@ final class CaTrustManager extends X509ExtendedTrustManager {
   /** Only the deployment's CA: a client is asked for a certificate from this CA and no other. */
   @Override
   public X509Certificate[] getAcceptedIssuers() {
-    return new X509Certificate[] {ca};
+    return new X509Certificate[] {signatures.ca()};
   }
 
   private void check(X509Certificate[] chain, Role expectedRole) throws CertificateException {
