@@ -12,7 +12,7 @@ import java.util.ArrayDeque;
  * chunks and keeps the lines it read ahead for the next calls, so nobody else may read the
  * stream.
  */
-public final class LineReader {
+public final class LineReader implements LineSource {
   private static final int CHUNK_BYTES = 4096;
 
   private final InputStream in;
@@ -44,6 +44,7 @@ public final class LineReader {
    * @throws LineTooLongException when a line goes past the limit
    * @throws EOFException when the stream ends in the middle of a line
    */
+  @Override
   public String readLine() throws IOException {
     while (lines.isEmpty()) {
       int count = in.read(chunk);

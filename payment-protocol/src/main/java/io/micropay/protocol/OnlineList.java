@@ -82,7 +82,7 @@ public record OnlineList(long balanceUnits, String serverPublicKeyBase64,
    * @throws ProtocolException when the reply is anything else that is not an online list, or has
    *     more than {@code maxEntries} entries
    */
-  public static OnlineList read(LineReader reader, int maxEntries) throws IOException {
+  public static OnlineList read(LineSource reader, int maxEntries) throws IOException {
     String first = require(reader.readLine(), "the balance");
     if (first.equals(Reply.AUTH_FAIL.wire())) {
       throw new AuthFailedException();

@@ -33,23 +33,35 @@ public record PaymentDecision(Optional<DeclineReason> declined) {
    * connections"). Payer and payee both go by this.
    */
   public boolean allowsAnotherRequest() {
-    return declined.map(reason -> reason == DeclineReason.DECLINED_BY_USER).orElse(true);
+    return declined.map(reason -> reason.in(ProtocolVersion.V1) == DeclineReason.DECLINED_BY_USER)
+        .orElse(true);
   }
 
-  /** The line, without terminator. */
+  /** The line in version 1, without terminator. */
   public String format() {
-    return declined.map(reason -> DECLINE_PREFIX + reason.name()).orElse(ACCEPT);
+    return format(ProtocolVersion.V1);
   }
 
-  /** Reads the payee's answer; anything else is a ProtocolException naming what came. */
+  /** The line as {@code version} says it, without terminator. */
+  public String format(ProtocolVersion version) {
+    return declined.map(reason -> DECLINE_PREFIX + reason.in(version).name()).orElse(ACCEPT);
+  }
+
+  /** Reads a version-1 answer; anything else is a ProtocolException naming what came. */
   public static PaymentDecision parse(String line) throws ProtocolException {
+    return parse(line, ProtocolVersion.V1);
+  }
+
+  /** Reads the payee's answer in {@code version}; anything else is a ProtocolException. */
+  public static PaymentDecision parse(String line, ProtocolVersion version)
+      throws ProtocolException {
     if (line.equals(ACCEPT)) {
       return accept();
     }
     if (line.startsWith(DECLINE_PREFIX)) {
       String reason = line.substring(DECLINE_PREFIX.length());
       for (DeclineReason candidate : DeclineReason.values()) {
-        if (candidate.name().equals(reason)) {
+        if (candidate.name().equals(reason) && version.atLeast(candidate.since())) {
           return decline(candidate);
         }
       }

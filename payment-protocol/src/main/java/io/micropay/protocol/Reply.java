@@ -1,6 +1,9 @@
 package io.micropay.protocol;
 
-/** The server's fixed replies, with their exact wire text; both ends use this one enum. */
+/**
+ * The server's fixed replies, with their exact wire text; both ends use this one enum. All but
+ * {@link #PONG} are version 1's.
+ */
 public enum Reply {
   OK("100 OK"),
   FAIL("210 FAIL"),
@@ -10,7 +13,9 @@ public enum Reply {
   BYE("Bye"),
   TRANSFER_OK("Transfer OK!"),
   DEPOSIT_OK("DEPOSIT OK"),
-  DEPOSIT_FAIL("DEPOSIT FAIL");
+  DEPOSIT_FAIL("DEPOSIT FAIL"),
+  /** Version 2: the answer to {@code PING}. */
+  PONG("PONG");
 
   private final String wire;
 

@@ -95,4 +95,46 @@ public sealed interface Request {
       return "Exit";
     }
   }
+
+  /** Version 2: {@code PING}, the keep-alive; the server answers {@code PONG}. */
+  record Ping() implements Request {
+    /** The line. */
+    public static final String KEYWORD = "PING";
+
+    @Override
+    public String format() {
+      return KEYWORD;
+    }
+  }
+
+  /** Version 2: {@code LIMITS}, the server's limits; the answer is a {@link ServerLimits}. */
+  record AskLimits() implements Request {
+    /** The line. */
+    public static final String KEYWORD = "LIMITS";
+
+    @Override
+    public String format() {
+      return KEYWORD;
+    }
+  }
+
+  /**
+   * Version 2: {@code LOOKUP#<payer>#<id>}, whether that transfer settled; the answer is a
+   * {@link TransferLookup}. Its second field is a name (it starts with a letter) where a
+   * transfer report has an amount (digits), so the two never look alike.
+   */
+  record Lookup(String payer, String transferId) implements Request {
+    /** The line's first field. */
+    public static final String KEYWORD = "LOOKUP";
+
+    public Lookup {
+      AccountName.requireValid(payer);
+      TransferId.requireValid(transferId);
+    }
+
+    @Override
+    public String format() {
+      return KEYWORD + "#" + payer + "#" + transferId;
+    }
+  }
 }

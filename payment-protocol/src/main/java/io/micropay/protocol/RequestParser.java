@@ -14,6 +14,9 @@ package io.micropay.protocol;
  *   <li>Two fields are a login, three a transfer report, four a transfer report with an id; any
  *       invalid field makes it 230, since it cannot be told apart from noise.</li>
  * </ol>
+ * Version 2 adds {@code PING}, {@code LIMITS} and {@code LOOKUP#<payer>#<id>}; on a version-1
+ * connection they are what they always were, 230 (see {@link Request.Lookup} for why the lookup
+ * cannot be mistaken for a transfer report).
  */
 public final class RequestParser {
   private static final String REGISTER = "REGISTER";
@@ -26,8 +29,13 @@ public final class RequestParser {
   private RequestParser() {
   }
 
-  /** Parses a line from a peer to the server. */
+  /** Parses a line from a peer to the server on a version-1 connection. */
   public static ParsedRequest parse(String line) {
+    return parse(line, ProtocolVersion.V1);
+  }
+
+  /** Parses a line from a peer to the server on a connection that speaks {@code version}. */
+  public static ParsedRequest parse(String line, ProtocolVersion version) {
     String problem = framingProblem(line);
     if (problem != null) {
       return formatError(problem);
@@ -38,6 +46,12 @@ public final class RequestParser {
     }
     if (fields[0].equals(DEPOSIT)) {
       return deposit(fields);
+    }
+    if (version.atLeast(ProtocolVersion.V2)) {
+      ParsedRequest added = version2(fields);
+      if (added != null) {
+        return added;
+      }
     }
     return switch (fields.length) {
       case 1 -> command(fields[0]);
@@ -130,6 +144,29 @@ public final class RequestParser {
       return ParsedRequest.valid(new Request.Exit());
     }
     return formatError("unknown command");
+  }
+
+  /** A version-2 request, or null when the line is none (and is parsed as in version 1). */
+  private static ParsedRequest version2(String[] fields) {
+    if (fields.length == 1 && fields[0].equals(Request.Ping.KEYWORD)) {
+      return ParsedRequest.valid(new Request.Ping());
+    }
+    if (fields.length == 1 && fields[0].equals(Request.AskLimits.KEYWORD)) {
+      return ParsedRequest.valid(new Request.AskLimits());
+    }
+    boolean lookup = fields.length == 3 && fields[0].equals(Request.Lookup.KEYWORD)
+        && !Character.isDigit(fields[1].charAt(0));
+    if (!lookup) {
+      return null;
+    }
+    if (!AccountName.isValid(fields[1])) {
+      return formatError("lookup: invalid payer name");
+    }
+    if (!TransferId.isValid(fields[2])) {
+      return formatError("lookup: id must be " + Limits.MIN_TRANSFER_ID_LENGTH + ".."
+          + Limits.MAX_TRANSFER_ID_LENGTH + " characters of A-Z a-z 0-9 -");
+    }
+    return ParsedRequest.valid(new Request.Lookup(fields[1], fields[2]));
   }
 
   private static ParsedRequest login(String[] fields) {

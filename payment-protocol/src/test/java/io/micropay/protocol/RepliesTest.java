@@ -22,6 +22,7 @@ class RepliesTest {
     assertEquals("Transfer OK!", Reply.TRANSFER_OK.wire());
     assertEquals("DEPOSIT OK", Reply.DEPOSIT_OK.wire());
     assertEquals("DEPOSIT FAIL", Reply.DEPOSIT_FAIL.wire());
+    assertEquals("PONG", Reply.PONG.wire());
   }
 
   @Test
@@ -49,8 +50,8 @@ class RepliesTest {
     assertTrue(PaymentDecision.parse("OK").isAccepted());
     for (DeclineReason reason : DeclineReason.values()) {
       String line = "DECLINE " + reason.name();
-      assertEquals(line, PaymentDecision.decline(reason).format());
-      PaymentDecision parsed = PaymentDecision.parse(line);
+      assertEquals(line, PaymentDecision.decline(reason).format(ProtocolVersion.V2));
+      PaymentDecision parsed = PaymentDecision.parse(line, ProtocolVersion.V2);
       assertFalse(parsed.isAccepted());
       assertEquals(reason, parsed.declined().orElseThrow());
     }
