@@ -1,5 +1,6 @@
 package io.micropay.pki;
 
+import io.micropay.pki.tls.ApplicationProtocols;
 import io.micropay.pki.tls.HandshakeDeadline;
 import io.micropay.pki.tls.HandshakeFailures;
 import io.micropay.pki.tls.TlsContexts;
@@ -43,11 +44,14 @@ public final class TlsFactory {
   private final TlsContexts contexts;
   private final int handshakeTimeoutMillis;
   private final Clock clock;
+  private final ApplicationProtocols applicationProtocols;
 
-  private TlsFactory(TlsContexts contexts, int handshakeTimeoutMillis, Clock clock) {
+  private TlsFactory(TlsContexts contexts, int handshakeTimeoutMillis, Clock clock,
+      ApplicationProtocols applicationProtocols) {
     this.contexts = contexts;
     this.handshakeTimeoutMillis = handshakeTimeoutMillis;
     this.clock = clock;
+    this.applicationProtocols = applicationProtocols;
   }
 
   /** A builder; {@link Builder#forLayout} fills in the usual file names. */
@@ -95,12 +99,36 @@ public final class TlsFactory {
     return socket;
   }
 
+  /** The ALPN names this process offers and accepts. */
+  public ApplicationProtocols applicationProtocols() {
+    return applicationProtocols;
+  }
+
   /** An engine for one accepted connection of a non-blocking server; requires a peer client. */
   public SSLEngine newServerEngine() {
-    SSLEngine engine = contexts.peerFacing().createSSLEngine();
+    return newServerEngine(null);
+  }
+
+  /**
+   * An engine for the connection accepted from {@code client} (named in the log of a refused
+   * ALPN offer; may be null); requires a peer client and selects the application protocol.
+   */
+  public SSLEngine newServerEngine(InetSocketAddress client) {
+    SSLEngine engine = client == null ? contexts.peerFacing().createSSLEngine()
+        : contexts.peerFacing().createSSLEngine(client.getHostString(), client.getPort());
     engine.setUseClientMode(false);
     engine.setSSLParameters(contexts.serverParameters());
+    applicationProtocols.selectFor(engine);
     return engine;
+  }
+
+  /**
+   * The ALPN name a socket's finished handshake agreed on, or the empty string for none (the
+   * other side offered or accepted no name of ours).
+   */
+  public static String negotiatedProtocol(SSLSocket socket) {
+    String name = socket.getApplicationProtocol();
+    return name == null ? "" : name;
   }
 
   /**
@@ -108,6 +136,7 @@ public final class TlsFactory {
    * is. On failure the socket is closed and the exception says why (see {@link #describe}).
    */
   public PeerIdentity handshake(SSLSocket socket) throws IOException {
+    applicationProtocols.selectFor(socket);
     runHandshake(socket);
     try {
       return authenticate(socket.getSession());
@@ -123,7 +152,7 @@ public final class TlsFactory {
    */
   public SSLSocket connectToServer(String host, int port, int connectTimeoutMillis)
       throws IOException {
-    SSLParameters parameters = contexts.clientParameters();
+    SSLParameters parameters = clientParameters();
     // The JDK's host name check: the server certificate's subject alternative names must
     // include the host dialled (DNS name or IP literal).
     parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -143,7 +172,7 @@ public final class TlsFactory {
   public SSLSocket connectToPeer(String host, int port, String expectedAccount,
       int connectTimeoutMillis) throws IOException {
     SSLSocket socket = open(contexts.peerFacing().getSocketFactory(), host, port,
-        connectTimeoutMillis, contexts.clientParameters());
+        connectTimeoutMillis, clientParameters());
     runHandshake(socket);
     PeerIdentity identity = authenticate(socket.getSession());
     if (!identity.accountName().equals(expectedAccount)) {
@@ -201,6 +230,13 @@ public final class TlsFactory {
     return HandshakeFailures.describe(failure);
   }
 
+  /** Client parameters offering this process's ALPN names. */
+  private SSLParameters clientParameters() {
+    SSLParameters parameters = contexts.clientParameters();
+    parameters.setApplicationProtocols(applicationProtocols.names().toArray(String[]::new));
+    return parameters;
+  }
+
   private SSLSocket open(javax.net.ssl.SSLSocketFactory factory, String host, int port,
       int connectTimeoutMillis, SSLParameters parameters) throws IOException {
     if (connectTimeoutMillis <= 0) {
@@ -255,8 +291,15 @@ public final class TlsFactory {
     private Role role;
     private int handshakeTimeoutMillis = DEFAULT_HANDSHAKE_TIMEOUT_MILLIS;
     private Clock clock = Clock.systemUTC();
+    private ApplicationProtocols applicationProtocols = ApplicationProtocols.NONE;
 
     private Builder() {
+    }
+
+    /** The ALPN names to offer as a client and to select from as a server (default: none). */
+    public Builder applicationProtocols(ApplicationProtocols protocols) {
+      this.applicationProtocols = Objects.requireNonNull(protocols);
+      return this;
     }
 
     /** The CA certificate and CRL of {@code layout}. */
@@ -310,7 +353,7 @@ public final class TlsFactory {
       Objects.requireNonNull(certificate, "identity is required");
       TlsContexts contexts = TlsContexts.load(caCertificate, crl, certificate, privateKey,
           passphrase, role, clock);
-      return new TlsFactory(contexts, handshakeTimeoutMillis, clock);
+      return new TlsFactory(contexts, handshakeTimeoutMillis, clock, applicationProtocols);
     }
   }
 }

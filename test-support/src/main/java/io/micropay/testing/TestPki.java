@@ -12,6 +12,7 @@ import io.micropay.pki.RevocationReason;
 import io.micropay.pki.Role;
 import io.micropay.pki.TlsFactory;
 import io.micropay.pki.Validity;
+import io.micropay.pki.tls.ApplicationProtocols;
 import io.micropay.pki.x509.CertificateSigner;
 import io.micropay.pki.x509.Pem;
 import io.micropay.pki.x509.SubjectAltNames;
@@ -134,17 +135,28 @@ public final class TestPki {
 
   /** A TLS factory for the server, with the given handshake deadline. */
   public TlsFactory serverTls(int handshakeTimeoutMillis) {
+    return serverTls(handshakeTimeoutMillis, ApplicationProtocols.NONE);
+  }
+
+  /** A TLS factory for the server that selects among {@code protocols}. */
+  public TlsFactory serverTls(int handshakeTimeoutMillis, ApplicationProtocols protocols) {
     return TlsFactory.builder().forLayout(layout)
         .identity(layout.serverCertificate(), layout.serverKey(), Passphrase.none(), Role.SERVER)
-        .handshakeTimeoutMillis(handshakeTimeoutMillis).build();
+        .handshakeTimeoutMillis(handshakeTimeoutMillis).applicationProtocols(protocols).build();
   }
 
   /** A TLS factory for peer {@code name} (issuing its certificate if needed). */
   public TlsFactory peerTls(String name, int handshakeTimeoutMillis) {
+    return peerTls(name, handshakeTimeoutMillis, ApplicationProtocols.NONE);
+  }
+
+  /** A TLS factory for peer {@code name} that offers and selects among {@code protocols}. */
+  public TlsFactory peerTls(String name, int handshakeTimeoutMillis,
+      ApplicationProtocols protocols) {
     Identity identity = peer(name);
     return TlsFactory.builder().forLayout(layout)
         .identity(identity.certificate(), identity.key(), Passphrase.none(), Role.PEER)
-        .handshakeTimeoutMillis(handshakeTimeoutMillis).build();
+        .handshakeTimeoutMillis(handshakeTimeoutMillis).applicationProtocols(protocols).build();
   }
 
   private static Validity validNow() {

@@ -55,6 +55,12 @@ public final class HandshakeFailures {
         || lower.contains("plaintext connection")) {
       return "the other side does not speak TLS (plain text or garbage instead of a TLS record)";
     }
+    if (lower.contains("no_application_protocol")
+        || lower.contains("no matching application layer protocol")
+        || lower.contains("application protocol selector")) {
+      return "no common protocol version: the other side speaks none of the micropay versions "
+          + "offered in TLS ALPN (" + message + ")";
+    }
     if (lower.contains("certificate_revoked")) {
       return "the other side refused our certificate: it is revoked";
     }

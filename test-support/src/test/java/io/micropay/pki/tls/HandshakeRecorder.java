@@ -28,8 +28,8 @@ final class HandshakeRecorder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HandshakeRecorder.class);
   private static final long OUTCOME_WAIT_SECONDS = 20;
 
-  /** The account that got in, or the reason it did not. */
-  record Outcome(PeerIdentity identity, String failure) {
+  /** The account that got in and the ALPN name agreed, or the reason it did not get in. */
+  record Outcome(PeerIdentity identity, String protocol, String failure) {
     boolean succeeded() {
       return identity != null;
     }
@@ -82,11 +82,11 @@ final class HandshakeRecorder implements AutoCloseable {
       OutputStream out = socket.getOutputStream();
       out.write(("hello " + identity.accountName() + "\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      outcomes.add(new Outcome(identity, null));
+      outcomes.add(new Outcome(identity, TlsFactory.negotiatedProtocol(socket), null));
     } catch (IOException e) {
       String reason = TlsFactory.describe(e);
       LOG.warn("TLS handshake from {} refused: {}", socket.getRemoteSocketAddress(), reason);
-      outcomes.add(new Outcome(null, reason));
+      outcomes.add(new Outcome(null, null, reason));
     }
   }
 
