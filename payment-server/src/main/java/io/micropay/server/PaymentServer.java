@@ -2,13 +2,16 @@ package io.micropay.server;
 
 import io.micropay.pki.Role;
 import io.micropay.pki.TlsFactory;
+import io.micropay.pki.tls.ApplicationProtocols;
 import io.micropay.protocol.Limits;
+import io.micropay.protocol.ProtocolVersion;
 import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.server.ledger.Ledger;
 import io.micropay.server.session.BatchingSettlement;
 import io.micropay.server.session.EventLog;
 import io.micropay.server.session.Presence;
 import io.micropay.server.session.ServerContext;
+import io.micropay.server.session.Session;
 import io.micropay.server.session.SessionAdmission;
 import io.micropay.server.session.Settlement;
 import io.micropay.server.transport.TlsServer;
@@ -76,6 +79,8 @@ public final class PaymentServer implements AutoCloseable {
         .identity(config.pki().serverCertificate(), config.pki().serverKey(),
             config.keyPassphrase(), Role.SERVER)
         .handshakeTimeoutMillis((int) config.handshakeTimeout().toMillis())
+        .applicationProtocols(new ApplicationProtocols(ProtocolVersion.ALPN_NAMES,
+            ProtocolVersion.ALPN_FAMILY))
         .build();
     Ledger ledger = JdbcLedger.open(config.databaseUrl(), config.workerThreads() + 2);
     ThreadPoolExecutor workers = null;
@@ -89,7 +94,7 @@ public final class PaymentServer implements AutoCloseable {
       String publicKey = Base64.getEncoder().encodeToString(
           tls.certificate().getPublicKey().getEncoded());
       ServerContext context = new ServerContext(ledger, settlement, presence, log, publicKey,
-          config.initialBalanceUnits(), config.maxDepositUnits());
+          config.initialBalanceUnits(), config.maxDepositUnits(), config.idleTimeout().toMillis());
       SessionAdmission admission = new SessionAdmission(context, config.maxSessions());
       TlsServer transport = TlsServer.start(tls, config.bindAddress(), limits(config), workers,
           admission);
@@ -155,8 +160,9 @@ public final class PaymentServer implements AutoCloseable {
   }
 
   /**
-   * Shuts down gracefully: stops accepting, lets submitted requests and settlements finish
-   * (bounded by {@link #SHUTDOWN_WAIT_MILLIS}), closes every connection, then the database.
+   * Shuts down gracefully: stops accepting; asks every session to end once what it already sent
+   * is answered (version-2 peers hear {@code CLOSING#SHUTDOWN}), bounded by
+   * {@link #SHUTDOWN_WAIT_MILLIS}; then closes what is left, and the database.
    */
   @Override
   public void close() {
@@ -166,6 +172,15 @@ public final class PaymentServer implements AutoCloseable {
     LOG.info("shutting down: no new connections; finishing in-flight requests");
     transport.stopAccepting();
     housekeeping.shutdownNow();
+    admission.sessions().forEach(Session::shutDown);
+    try {
+      if (!admission.awaitNoSessions(SHUTDOWN_WAIT_MILLIS)) {
+        LOG.warn("{} sessions still open after {} ms; closing them anyway",
+            admission.activeSessions(), SHUTDOWN_WAIT_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     settlement.close();
     workers.shutdown();
     try {
@@ -180,14 +195,16 @@ public final class PaymentServer implements AutoCloseable {
     LOG.info("stopped");
   }
 
+  /** Ends the sessions whose certificate was revoked or expired since they connected. */
   private void endRevokedSessions() {
     try {
-      transport.forEachConnection(connection -> tls.rejection(
-          connection.identity().certificate()).ifPresent(reason -> {
-            LOG.warn("conn={} account={} ended: {}", connection.id(),
-                connection.identity().accountName(), reason);
-            connection.close(reason);
-          }));
+      for (Session session : admission.sessions()) {
+        tls.rejectionOf(session.connection().identity().certificate()).ifPresent(rejection -> {
+          LOG.warn("conn={} account={} ended: {}", session.connection().id(),
+              session.certificateName(), rejection.getMessage());
+          session.certificateRejected(rejection);
+        });
+      }
     } catch (RuntimeException e) {
       LOG.error("revocation sweep failed", e);
     }

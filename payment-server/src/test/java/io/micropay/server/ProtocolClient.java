@@ -39,6 +39,22 @@ public final class ProtocolClient implements AutoCloseable {
     return in.readLine();
   }
 
+  /** The ALPN name the handshake agreed on, empty for none. */
+  public String applicationProtocol() {
+    return io.micropay.pki.TlsFactory.negotiatedProtocol(socket);
+  }
+
+  /** Waits for the next line up to {@code timeoutMillis}, for a line the server sends unasked. */
+  public String readLine(int timeoutMillis) throws IOException {
+    int previous = socket.getSoTimeout();
+    socket.setSoTimeout(timeoutMillis);
+    try {
+      return in.readLine();
+    } finally {
+      socket.setSoTimeout(previous);
+    }
+  }
+
   /**
    * Sends {@code line} and returns the one-line reply.
    *
@@ -66,6 +82,15 @@ public final class ProtocolClient implements AutoCloseable {
   public OnlineList list() throws IOException {
     send("List");
     return onlineList();
+  }
+
+  /** The next line, or null when the connection ended (cleanly or not). */
+  public String readLineOrNull() throws IOException {
+    try {
+      return in.readLine();
+    } catch (javax.net.ssl.SSLException | java.net.SocketException e) {
+      return null;
+    }
   }
 
   /** True when the server has closed the connection (reads end of stream). */

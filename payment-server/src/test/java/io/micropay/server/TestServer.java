@@ -1,6 +1,8 @@
 package io.micropay.server;
 
 import io.micropay.pki.Passphrase;
+import io.micropay.pki.tls.ApplicationProtocols;
+import io.micropay.protocol.ProtocolVersion;
 import io.micropay.server.ledger.Ledgers;
 import io.micropay.testing.TestPki;
 import java.io.IOException;
@@ -93,9 +95,27 @@ public final class TestServer implements AutoCloseable {
     return server.port();
   }
 
-  /** A TLS connection to the server with {@code name}'s certificate (issued if needed). */
+  /** The ALPN names a version-2 peer offers. */
+  public static final ApplicationProtocols MICROPAY_ALPN =
+      new ApplicationProtocols(ProtocolVersion.ALPN_NAMES, ProtocolVersion.ALPN_FAMILY);
+
+  /**
+   * A TLS connection to the server with {@code name}'s certificate (issued if needed), offering
+   * no ALPN: protocol version 1, as the assignment's clients speak it.
+   */
   public ProtocolClient connect(String name) throws IOException {
-    return new ProtocolClient(pki.peerTls(name, TIMEOUT_MILLIS)
+    return connect(name, ApplicationProtocols.NONE);
+  }
+
+  /** A connection offering the ALPN names of every version: it speaks version 2. */
+  public ProtocolClient connectVersion2(String name) throws IOException {
+    return connect(name, MICROPAY_ALPN);
+  }
+
+  /** A connection with {@code name}'s certificate offering {@code protocols}. */
+  public ProtocolClient connect(String name, ApplicationProtocols protocols)
+      throws IOException {
+    return new ProtocolClient(pki.peerTls(name, TIMEOUT_MILLIS, protocols)
         .connectToServer("127.0.0.1", port(), TIMEOUT_MILLIS));
   }
 

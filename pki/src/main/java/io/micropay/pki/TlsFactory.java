@@ -217,11 +217,24 @@ public final class TlsFactory {
    * the sessions of revoked peers without waiting for their next handshake.
    */
   public Optional<String> rejection(X509Certificate certificate) {
+    return rejectionOf(certificate).map(Throwable::getMessage);
+  }
+
+  /**
+   * As {@link #rejection}, with the category of the rejection ({@link
+   * CertificateRejectedException#reason()}: REVOKED, EXPIRED, or UNDETERMINED_REVOCATION_STATUS
+   * when no usable CRL can be had), for callers that must tell the other side which.
+   */
+  public Optional<CertificateRejectedException> rejectionOf(X509Certificate certificate) {
     try {
       CertificateChecker.checkStillValid(certificate, contexts.crl().current(), clock.instant());
       return Optional.empty();
-    } catch (CertificateRejectedException | PkiException e) {
-      return Optional.of(e.getMessage());
+    } catch (CertificateRejectedException e) {
+      return Optional.of(e);
+    } catch (PkiException e) {
+      return Optional.of(new CertificateRejectedException(e.getMessage(),
+          java.security.cert.CertPathValidatorException.BasicReason
+              .UNDETERMINED_REVOCATION_STATUS));
     }
   }
 

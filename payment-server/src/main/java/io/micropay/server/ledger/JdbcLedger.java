@@ -437,6 +437,18 @@ public final class JdbcLedger implements Ledger {
   }
 
   @Override
+  public Optional<TransferCommand> settledTransfer(String payer, String transferId) {
+    return inTransaction(connection -> {
+      try (LedgerStatements sql = new LedgerStatements(connection)) {
+        Optional<RecordedTransfer> recorded = sql.findTransfer(payer, transferId);
+        connection.commit();
+        return recorded.map(transfer -> new TransferCommand(payer, transfer.payee(),
+            transfer.amountUnits(), transferId));
+      }
+    });
+  }
+
+  @Override
   public OptionalLong balance(String name) {
     return inTransaction(connection -> {
       try (PreparedStatement query = connection.prepareStatement(

@@ -1,6 +1,7 @@
 package io.micropay.server.ledger;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -54,6 +55,12 @@ public interface Ledger extends AutoCloseable {
    * @throws IllegalArgumentException if there are more than {@link #MAX_BATCH_COMMANDS}
    */
   List<TransferOutcome> transferBatch(List<TransferCommand> commands);
+
+  /**
+   * The transfer {@code payer} settled under {@code transferId}, if it did: the payee, amount and
+   * id as they were settled.
+   */
+  Optional<TransferCommand> settledTransfer(String payer, String transferId);
 
   /** The balance of {@code name}, empty when there is no such account. */
   OptionalLong balance(String name);

@@ -13,7 +13,9 @@ import io.micropay.server.ledger.Ledger;
  * @param serverPublicKeyBase64 the online list's second line
  * @param initialBalanceUnits what a new account opens with
  * @param maxDepositUnits the largest deposit accepted; 0 disables deposits
+ * @param idleTimeoutMillis how long a session may send nothing; told to version-2 peers
  */
 public record ServerContext(Ledger ledger, Settlement settlement, Presence presence, EventLog log,
-    String serverPublicKeyBase64, long initialBalanceUnits, long maxDepositUnits) {
+    String serverPublicKeyBase64, long initialBalanceUnits, long maxDepositUnits,
+    long idleTimeoutMillis) {
 }

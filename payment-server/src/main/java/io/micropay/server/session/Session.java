@@ -1,15 +1,18 @@
 package io.micropay.server.session;
 
+import io.micropay.pki.x509.CertificateRejectedException;
 import io.micropay.protocol.OnlineList;
 import io.micropay.protocol.ParsedRequest;
+import io.micropay.protocol.ProtocolVersion;
 import io.micropay.protocol.Reply;
 import io.micropay.protocol.Request;
 import io.micropay.protocol.RequestParser;
+import io.micropay.protocol.ServerLimits;
+import io.micropay.protocol.SessionClosing;
 import io.micropay.protocol.TransferFailure;
+import io.micropay.protocol.TransferLookup;
 import io.micropay.protocol.TransferResult;
 import io.micropay.protocol.Wire;
-import io.micropay.server.ledger.DepositResult;
-import io.micropay.server.ledger.OpenAccountResult;
 import io.micropay.server.ledger.TransferCommand;
 import io.micropay.server.ledger.TransferOutcome;
 import io.micropay.server.transport.Connection;
@@ -20,8 +23,15 @@ import java.util.concurrent.CompletionStage;
 /**
  * One peer's conversation with the server (PROTOCOL.md section 4), a small state machine:
  * connected, then logged in, then closed. Every message that names an account acts for it only
- * when the connection's certificate CN is that name. Calls arrive one at a time, in order
- * ({@link InboundHandler}), so the state needs no locking.
+ * when the connection's certificate CN is that name. Lines arrive one at a time, in order
+ * ({@link InboundHandler}); the server may end the session from other threads (a newer login, a
+ * revocation), so the state changes under the session's lock. Once a session is ended nothing it
+ * still has queued runs: after a newer login of the account is answered, the older session can
+ * no longer move money.
+ *
+ * <p>On a version-2 connection (ALPN {@code micropay/2}) it also answers {@code PING},
+ * {@code LIMITS} and {@code LOOKUP}, and says why before it ends the session for a reason of its
+ * own ({@link SessionClosing}).
  */
 public final class Session implements InboundHandler {
   private enum State { CONNECTED, LOGGED_IN, CLOSED }
@@ -29,12 +39,16 @@ public final class Session implements InboundHandler {
   private final Connection connection;
   private final ServerContext context;
   private final String certificateName;
-  private volatile State state = State.CONNECTED;
+  private final ProtocolVersion version;
+  private final AccountRequests accountRequests;
+  private State state = State.CONNECTED;
 
   public Session(Connection connection, ServerContext context) {
     this.connection = connection;
     this.context = context;
     this.certificateName = connection.identity().accountName();
+    this.version = ProtocolVersion.negotiated(connection.applicationProtocol());
+    this.accountRequests = new AccountRequests(this, context);
   }
 
   /** The account this session's certificate speaks for. */
@@ -47,19 +61,27 @@ public final class Session implements InboundHandler {
     return connection;
   }
 
+  /** The protocol version the connection negotiated. */
+  public ProtocolVersion version() {
+    return version;
+  }
+
   @Override
-  public CompletionStage<?> onLine(String line) {
+  public synchronized CompletionStage<?> onLine(String line) {
+    if (state == State.CLOSED) {
+      // Queued before the session ended: a newer login, a revocation or shutdown came first.
+      return null;
+    }
     context.log().received(connection.id(), certificateName, line);
-    ParsedRequest parsed = RequestParser.parse(line);
+    ParsedRequest parsed = RequestParser.parse(line, version);
     if (parsed.isRejected()) {
-      context.log().refused(connection.id(), certificateName,
-          "malformed request: " + parsed.reason());
+      refuse("malformed request: " + parsed.reason());
       reply(parsed.reply().wire());
       return null;
     }
     Request request = parsed.request();
     if (request instanceof Request.Register register) {
-      register(register);
+      accountRequests.register(register);
     } else if (request instanceof Request.Login login) {
       login(login);
     } else if (request instanceof Request.ListOnline) {
@@ -67,9 +89,15 @@ public final class Session implements InboundHandler {
     } else if (request instanceof Request.TransferReport report) {
       return transfer(report);
     } else if (request instanceof Request.Deposit deposit) {
-      deposit(deposit);
+      accountRequests.deposit(deposit);
     } else if (request instanceof Request.Exit) {
       exit();
+    } else if (request instanceof Request.Ping) {
+      reply(Reply.PONG.wire());
+    } else if (request instanceof Request.AskLimits) {
+      reply(new ServerLimits(context.idleTimeoutMillis(), context.maxDepositUnits()).format());
+    } else if (request instanceof Request.Lookup lookup) {
+      lookup(lookup);
     } else {
       throw new IllegalStateException("unhandled request type " + request);
     }
@@ -78,14 +106,23 @@ public final class Session implements InboundHandler {
 
   @Override
   public void onLineTooLong() {
-    context.log().refused(connection.id(), certificateName, "request line too long; closing");
+    refuse("request line too long; closing");
     send(Reply.FORMAT_ERROR.wire(), true);
   }
 
   @Override
+  public void onIdle(long idleTimeoutMillis) {
+    end(SessionClosing.idle(idleTimeoutMillis),
+        "idle for more than " + idleTimeoutMillis + " ms");
+  }
+
+  @Override
   public void onClosed(String reason) {
-    boolean wasOnline = state == State.LOGGED_IN;
-    state = State.CLOSED;
+    boolean wasOnline;
+    synchronized (this) {
+      wasOnline = state == State.LOGGED_IN;
+      state = State.CLOSED;
+    }
     if (wasOnline) {
       // A connection that ends without Exit (crash, Ctrl-C, network loss) counts as Exit.
       context.presence().leave(certificateName, this);
@@ -93,34 +130,52 @@ public final class Session implements InboundHandler {
     }
   }
 
-  /** Ends this session because a newer login of the same account replaced it. */
-  void replaced() {
-    connection.close("replaced by a newer login of " + certificateName);
+  /** Ends this session because a newer login of the same account, from ip:port, replaced it. */
+  void replacedBy(String ip, int port) {
+    end(SessionClosing.replaced(ip, port), "replaced by a newer login of " + certificateName
+        + " from " + ip + ":" + port);
   }
 
-  private void register(Request.Register register) {
-    if (!register.name().equals(certificateName)) {
-      refuse("REGISTER#" + register.name() + " refused: the certificate is for "
-          + certificateName);
-      reply(Reply.FAIL.wire());
-      return;
+  /** Ends this session because its certificate is no longer acceptable. */
+  public void certificateRejected(CertificateRejectedException rejection) {
+    SessionClosing.Reason reason = switch (rejection.reason()) {
+      case REVOKED -> SessionClosing.Reason.REVOKED;
+      case EXPIRED -> SessionClosing.Reason.EXPIRED;
+      // No usable CRL: the server cannot vouch for anyone now; the peer may try again later.
+      default -> SessionClosing.Reason.ERROR;
+    };
+    end(SessionClosing.of(reason), rejection.getMessage());
+  }
+
+  /** Ends this session for a server shutdown, once what it already asked is answered. */
+  public void shutDown() {
+    connection.afterPending(() -> end(SessionClosing.of(SessionClosing.Reason.SHUTDOWN),
+        "the server is shutting down"));
+  }
+
+  /**
+   * Ends the session for a reason of the server's own: from now on nothing it has queued runs;
+   * it goes offline, and the peer is told why in version 2 (in version 1 the connection just
+   * closes, as it always did).
+   */
+  private void end(SessionClosing notice, String why) {
+    boolean wasOnline;
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      wasOnline = state == State.LOGGED_IN;
+      state = State.CLOSED;
     }
-    long deposit = register.openingDepositUnits();
-    if (deposit > 0 && deposit > context.maxDepositUnits()) {
-      refuse("REGISTER refused: opening deposit " + deposit + " is over the limit "
-          + context.maxDepositUnits());
-      reply(Reply.FAIL.wire());
-      return;
+    if (wasOnline) {
+      context.presence().leave(certificateName, this);
     }
-    OpenAccountResult result = context.ledger().openAccount(certificateName,
-        context.initialBalanceUnits(), deposit);
-    if (result == OpenAccountResult.OPENED) {
-      context.log().event(connection.id(), certificateName, "registered (balance "
-          + (context.initialBalanceUnits() + deposit) + ")");
-      reply(Reply.OK.wire());
+    context.log().event(connection.id(), certificateName,
+        (wasOnline ? "offline (" : "ended (") + why + ")");
+    if (version.atLeast(ProtocolVersion.V2)) {
+      send(notice.format(), true);
     } else {
-      refuse("REGISTER refused: " + result);
-      reply(Reply.FAIL.wire());
+      connection.close(why);
     }
   }
 
@@ -137,9 +192,11 @@ public final class Session implements InboundHandler {
     }
     String ip = connection.remoteAddress().getHostAddress();
     state = State.LOGGED_IN;
+    // The older session is ended before this login is answered: the barrier of a replacement.
     context.presence().login(certificateName, ip, login.port(), this)
-        .ifPresent(Session::replaced);
-    context.log().event(connection.id(), certificateName, "online at " + ip + ":" + login.port());
+        .ifPresent(older -> older.replacedBy(ip, login.port()));
+    context.log().event(connection.id(), certificateName, "online at " + ip + ":" + login.port()
+        + " (protocol " + version.alpnName() + ")");
     listOnline();
   }
 
@@ -155,6 +212,17 @@ public final class Session implements InboundHandler {
         context.serverPublicKeyBase64(), context.presence().snapshot().wireEntries()), false);
   }
 
+  /** Version 2: whether a transfer settled, told only to its payer and its payee. */
+  private void lookup(Request.Lookup lookup) {
+    TransferLookup answer = context.ledger().settledTransfer(lookup.payer(), lookup.transferId())
+        .filter(settled -> settled.payer().equals(certificateName)
+            || settled.payee().equals(certificateName))
+        .map(settled -> TransferLookup.settled(settled.payer(), settled.amountUnits(),
+            settled.payee(), lookup.transferId()))
+        .orElse(TransferLookup.notSettled(lookup.payer(), lookup.transferId()));
+    reply(answer.format());
+  }
+
   private CompletionStage<?> transfer(Request.TransferReport report) {
     TransferFailure early = earlyFailure(report);
     if (early != null) {
@@ -166,11 +234,10 @@ public final class Session implements InboundHandler {
         report.amountUnits(), report.transferId());
     return context.settlement().settle(command).handle((outcome, failure) -> {
       if (failure != null) {
-        // No protocol reply says "try again": end the session instead. The payer reconnects
+        // No version-1 reply says "try again": end the session instead. The payer reconnects
         // and reports again with the same id, which settles at most once.
-        context.log().refused(connection.id(), certificateName, "transfer " + describe(report)
-            + " could not be settled (" + failure.getMessage() + "); closing the session");
-        connection.close("settlement failed");
+        end(SessionClosing.of(SessionClosing.Reason.ERROR), "transfer " + describe(report)
+            + " could not be settled (" + failure.getMessage() + ")");
         return null;
       }
       TransferResult result = toResult(outcome);
@@ -205,31 +272,6 @@ public final class Session implements InboundHandler {
     };
   }
 
-  private void deposit(Request.Deposit deposit) {
-    if (!deposit.name().equals(certificateName)) {
-      refuse("DEPOSIT for " + deposit.name() + " refused: the certificate is for "
-          + certificateName);
-      reply(Reply.DEPOSIT_FAIL.wire());
-      return;
-    }
-    if (deposit.amountUnits() > context.maxDepositUnits()) {
-      refuse("DEPOSIT of " + deposit.amountUnits() + " refused: "
-          + (context.maxDepositUnits() == 0 ? "deposits are disabled"
-              : "the limit is " + context.maxDepositUnits()));
-      reply(Reply.DEPOSIT_FAIL.wire());
-      return;
-    }
-    DepositResult result = context.ledger().deposit(certificateName, deposit.amountUnits());
-    if (result == DepositResult.OK) {
-      context.log().event(connection.id(), certificateName, "deposited "
-          + deposit.amountUnits());
-      reply(Reply.DEPOSIT_OK.wire());
-    } else {
-      refuse("DEPOSIT of " + deposit.amountUnits() + " refused: " + result);
-      reply(Reply.DEPOSIT_FAIL.wire());
-    }
-  }
-
   private void exit() {
     // The account goes offline now, not when the socket is finally closed.
     if (state == State.LOGGED_IN) {
@@ -240,11 +282,15 @@ public final class Session implements InboundHandler {
     context.log().event(connection.id(), certificateName, "exit");
   }
 
-  private void refuse(String what) {
+  void refuse(String what) {
     context.log().refused(connection.id(), certificateName, what);
   }
 
-  private void reply(String line) {
+  void event(String what) {
+    context.log().event(connection.id(), certificateName, what);
+  }
+
+  void reply(String line) {
     send(line, false);
   }
 

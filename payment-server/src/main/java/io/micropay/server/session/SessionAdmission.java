@@ -4,7 +4,9 @@ import io.micropay.protocol.Reply;
 import io.micropay.server.transport.Connection;
 import io.micropay.server.transport.ConnectionAcceptor;
 import io.micropay.server.transport.InboundHandler;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,7 @@ public final class SessionAdmission implements ConnectionAcceptor {
   private final ServerContext context;
   private final int maxSessions;
   private final AtomicInteger active = new AtomicInteger();
+  private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
 
   public SessionAdmission(ServerContext context, int maxSessions) {
     this.context = context;
@@ -30,6 +33,29 @@ public final class SessionAdmission implements ConnectionAcceptor {
     return active.get();
   }
 
+  /** The sessions open now (a live view: sessions come and go while it is read). */
+  public Set<Session> sessions() {
+    return java.util.Collections.unmodifiableSet(sessions);
+  }
+
+  /**
+   * Waits until every session has closed, at most {@code timeoutMillis}; true when they did.
+   * Used at shutdown, after each session was asked to end.
+   */
+  public boolean awaitNoSessions(long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+    synchronized (sessions) {
+      while (active.get() > 0) {
+        long leftMillis = (deadline - System.nanoTime()) / 1_000_000L;
+        if (leftMillis <= 0) {
+          return false;
+        }
+        sessions.wait(leftMillis);
+      }
+      return true;
+    }
+  }
+
   @Override
   public InboundHandler accept(Connection connection) {
     if (active.incrementAndGet() > maxSessions) {
@@ -39,7 +65,9 @@ public final class SessionAdmission implements ConnectionAcceptor {
       connection.sendAndClose(Reply.BUSY.encode());
       return null;
     }
-    return new Admitted(new Session(connection, context));
+    Session session = new Session(connection, context);
+    sessions.add(session);
+    return new Admitted(session);
   }
 
   /** A session that gives its place back when it ends. */
@@ -61,9 +89,18 @@ public final class SessionAdmission implements ConnectionAcceptor {
     }
 
     @Override
+    public void onIdle(long idleTimeoutMillis) {
+      session.onIdle(idleTimeoutMillis);
+    }
+
+    @Override
     public void onClosed(String reason) {
-      active.decrementAndGet();
       session.onClosed(reason);
+      sessions.remove(session);
+      synchronized (sessions) {
+        active.decrementAndGet();
+        sessions.notifyAll();
+      }
     }
   }
 }

@@ -17,6 +17,15 @@ public interface Connection {
   /** Who the client is, from its certificate. */
   PeerIdentity identity();
 
+  /** The TLS ALPN name the handshake agreed on; empty when none was. */
+  String applicationProtocol();
+
+  /**
+   * Runs {@code task} on a worker once every line received so far has been handled, in this
+   * connection's order (a graceful end: what the client asked before is answered first).
+   */
+  void afterPending(Runnable task);
+
   /** Queues {@code bytes} for sending. */
   void send(byte[] bytes);
 

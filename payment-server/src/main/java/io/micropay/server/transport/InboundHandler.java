@@ -17,6 +17,12 @@ public interface InboundHandler {
   /** The client sent a line longer than the limit; the transport closes after the reply. */
   void onLineTooLong();
 
+  /**
+   * The client sent nothing for the idle timeout. The handler ends the connection (saying why,
+   * if its protocol can); the transport closes it anyway a little later.
+   */
+  void onIdle(long idleTimeoutMillis);
+
   /** The connection is gone, for whatever reason; called exactly once, last. */
   void onClosed(String reason);
 }

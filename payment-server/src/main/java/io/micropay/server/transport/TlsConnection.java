@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
 final class TlsConnection implements Connection {
   private static final Logger LOG = LoggerFactory.getLogger(TlsConnection.class);
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+  /**
+   * How long past the idle timeout the session has to end an idle connection itself (and say
+   * why) before the transport closes it without a word.
+   */
+  static final long IDLE_GRACE_MILLIS = 2_000;
 
   private enum State { HANDSHAKING, OPEN, CLOSED }
 
@@ -58,7 +63,9 @@ final class TlsConnection implements Connection {
   private boolean closeAfterFlush;
   private long outboundBytes;
   private long lastInputNanos;
+  private boolean idleReported;
   private volatile PeerIdentity identity;
+  private volatile String applicationProtocol = "";
   private InboundHandler handler;
   private String closeReason;
 
@@ -68,14 +75,14 @@ final class TlsConnection implements Connection {
     this.loop = loop;
     this.channel = channel;
     this.tls = tls;
-    this.engine = tls.newServerEngine();
+    this.remote = remoteOf(channel);
+    this.engine = tls.newServerEngine(remote);
     this.workers = workers;
     this.inbound = new SerialExecutor(workers);
     this.acceptor = acceptor;
     this.limits = limits;
     this.lines = new LineFramer(limits.maxLineBytes());
     this.acceptedNanos = System.nanoTime();
-    this.remote = remoteOf(channel);
     this.lastInputNanos = acceptedNanos;
   }
 
@@ -94,6 +101,16 @@ final class TlsConnection implements Connection {
   @Override
   public PeerIdentity identity() {
     return identity;
+  }
+
+  @Override
+  public String applicationProtocol() {
+    return applicationProtocol;
+  }
+
+  @Override
+  public void afterPending(Runnable task) {
+    loop.execute(() -> dispatch(task));
   }
 
   @Override
@@ -135,9 +152,25 @@ final class TlsConnection implements Connection {
         && nowNanos - acceptedNanos > limits.handshakeTimeoutMillis() * 1_000_000L) {
       closeNow("the TLS handshake did not finish within " + limits.handshakeTimeoutMillis()
           + " ms");
-    } else if (state == State.OPEN
-        && nowNanos - lastInputNanos > limits.idleTimeoutMillis() * 1_000_000L) {
-      closeNow("idle for more than " + limits.idleTimeoutMillis() + " ms");
+    } else if (state == State.OPEN) {
+      sweepIdle(nowNanos - lastInputNanos);
+    }
+  }
+
+  /** Asks the session to end an idle connection; closes it when the session did not. */
+  private void sweepIdle(long quietNanos) {
+    long idleTimeoutMillis = limits.idleTimeoutMillis();
+    if (quietNanos <= idleTimeoutMillis * 1_000_000L) {
+      idleReported = false;
+    } else if (!idleReported) {
+      idleReported = true;
+      dispatch(() -> {
+        if (handler != null) {
+          handler.onIdle(idleTimeoutMillis);
+        }
+      });
+    } else if (quietNanos > (idleTimeoutMillis + IDLE_GRACE_MILLIS) * 1_000_000L) {
+      closeNow("idle for more than " + idleTimeoutMillis + " ms");
     }
   }
 
@@ -296,6 +329,8 @@ final class TlsConnection implements Connection {
       return;
     }
     identity = authenticated;
+    String agreed = engine.getApplicationProtocol();
+    applicationProtocol = agreed == null ? "" : agreed;
     state = State.OPEN;
     lastInputNanos = System.nanoTime();
     // The acceptor may touch the database (is the session limit reached? who is this?), so it
