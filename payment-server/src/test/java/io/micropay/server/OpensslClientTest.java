@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real {@code openssl s_client}, with a peer certificate, as an independent client: it
- * registers, logs in, lists and exits, and the reply bytes are checked exactly.
+ * registers, logs in, lists and exits, and the reply bytes are checked exactly; with
+ * {@code -alpn} it gets version 2, version 1, or a refusal, as PROTOCOL.md section 7 says.
  */
 @Timeout(60)
 class OpensslClientTest {
@@ -51,5 +52,43 @@ class OpensslClientTest {
           "no protocol reply without a certificate: " + result.output());
       assertTrue(result.stderr().contains("alert") || result.exitCode() != 0, result.output());
     }
+  }
+
+  @Test
+  void opensslOfferingVersion2GetsItSelected() throws Exception {
+    try (TestServer server = TestServer.start(directory)) {
+      OpenSsl.Result result = alpnClient(server, "micropay/2", "PING\r\nExit\r\n");
+      assertTrue(result.stdout().contains("ALPN protocol: micropay/2"), result.output());
+      assertTrue(result.stdout().contains("PONG\r\nBye\r\n"), result.output());
+    }
+  }
+
+  @Test
+  void opensslOfferingOnlyAnUnknownVersionIsRefusedAtTheHandshake() throws Exception {
+    try (TestServer server = TestServer.start(directory)) {
+      OpenSsl.Result result = alpnClient(server, "micropay/3", "List\r\n");
+      assertTrue(result.output().contains("no application protocol"), result.output());
+      assertTrue(!result.stdout().contains("220") && !result.stdout().contains("230"),
+          result.output());
+    }
+  }
+
+  @Test
+  void opensslOfferingAnotherFamilySpeaksVersion1() throws Exception {
+    try (TestServer server = TestServer.start(directory)) {
+      OpenSsl.Result result = alpnClient(server, "http/1.1", "PING\r\nExit\r\n");
+      assertTrue(result.stdout().contains("No ALPN negotiated"), result.output());
+      assertTrue(result.stdout().contains("230 Input format error\r\nBye\r\n"),
+          result.output());
+    }
+  }
+
+  private static OpenSsl.Result alpnClient(TestServer server, String alpn, String input) {
+    TestPki.Identity alice = server.pki().peer("alice");
+    return OpenSsl.run(Duration.ofSeconds(30), input.getBytes(StandardCharsets.US_ASCII),
+        "s_client", "-connect", "127.0.0.1:" + server.port(), "-alpn", alpn, "-cert",
+        alice.certificate().toString(), "-key", alice.key().toString(), "-CAfile",
+        server.pki().layout().caCertificate().toString(), "-verify_return_error",
+        "-verify_ip", "127.0.0.1", "-ign_eof");
   }
 }

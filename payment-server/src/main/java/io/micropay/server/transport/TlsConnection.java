@@ -35,6 +35,10 @@ final class TlsConnection implements Connection {
    * why) before the transport closes it without a word.
    */
   static final long IDLE_GRACE_MILLIS = 2_000;
+  /** Records wrapped at most to get a failed handshake's alert out (a few are ever needed). */
+  private static final int MAX_ALERT_RECORDS = 8;
+  /** Input read and dropped at most before closing a refused connection. */
+  private static final int MAX_DISCARDED_BYTES = 64 * 1024;
 
   private enum State { HANDSHAKING, OPEN, CLOSED }
 
@@ -228,16 +232,43 @@ final class TlsConnection implements Connection {
 
   /**
    * After the engine failed a handshake it holds an alert that tells the client why (for example
-   * certificate_revoked); send it, best effort, before closing.
+   * certificate_revoked or no_application_protocol); send it, best effort, before closing. The
+   * JDK's engine may first owe records of the handshake so far (in TLS 1.3 the alert is
+   * encrypted under the handshake keys its ServerHello sets up), so it is wrapped until it says
+   * it is closed. Then the input already received is read and dropped: closing a socket with
+   * unread input sends a reset, which can reach the client before the alert does and leave it
+   * saying only that the connection closed.
    */
   private void sendAlert() {
     try {
-      engine.closeOutbound();
-      netOut().clear();
-      engine.wrap(EMPTY, netOut());
+      for (int record = 0; record < MAX_ALERT_RECORDS; record++) {
+        SSLEngineResult result = engine.wrap(EMPTY, netOut());
+        if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && !flush()) {
+          break;
+        }
+        if (result.getStatus() == SSLEngineResult.Status.CLOSED
+            || result.bytesProduced() == 0 && result.getStatus() == SSLEngineResult.Status.OK) {
+          break;
+        }
+      }
       flush();
+      channel.shutdownOutput();
+      discardInput();
     } catch (IOException | RuntimeException ignored) {
       // The connection is being closed for the original failure, which is what gets logged.
+    }
+  }
+
+  /** Reads what has arrived and drops it, a bounded amount, without waiting for more. */
+  private void discardInput() throws IOException {
+    ByteBuffer scratch = loop.plaintextBuffer();
+    for (int read = 0; read < MAX_DISCARDED_BYTES; ) {
+      scratch.clear();
+      int count = channel.read(scratch);
+      if (count <= 0) {
+        return;
+      }
+      read += count;
     }
   }
 
