@@ -2,6 +2,7 @@ package io.micropay.loadgen;
 
 import io.micropay.peer.AcceptPolicy;
 import io.micropay.peer.PeerConfig;
+import io.micropay.peer.ServerAddress;
 import io.micropay.peer.PeerNode;
 import io.micropay.pki.Passphrase;
 import io.micropay.pki.PkiLayout;
@@ -68,8 +69,9 @@ final class PeerToPeerScenario {
     pki.issuePeerFiles(name);
     PkiLayout layout = pki.layout();
     PeerConfig config = new PeerConfig(layout, layout.peerCertificate(name),
-        layout.peerKey(name), Passphrase.none(), "127.0.0.1", serverPort, 0, TIMEOUT, TIMEOUT,
-        TIMEOUT, TIMEOUT.dividedBy(2), AcceptPolicy.AUTO, 1_000_000, 3);
+        layout.peerKey(name), Passphrase.none(), List.of(new ServerAddress("127.0.0.1", serverPort)), 0, TIMEOUT, TIMEOUT,
+        TIMEOUT, TIMEOUT.dividedBy(2), AcceptPolicy.AUTO, 1_000_000, 3,
+        PeerConfig.DEFAULT_REPORT_WAIT);
     PeerNode node = PeerNode.connect(config, message -> { }, (question, timeout) ->
         Optional.empty());
     node.register();

@@ -8,13 +8,16 @@ import io.micropay.protocol.PaymentDecision;
 import io.micropay.protocol.Printable;
 import io.micropay.protocol.Request;
 import io.micropay.protocol.RequestParser;
+import io.micropay.protocol.TransferResult;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * The payee's side of PROTOCOL.md section 5: checks a payment request against the payer's
  * certificate and against this peer, then decides by its {@link AcceptPolicy}. It never reports
- * anything to the server: only payers do.
+ * anything to the server: only payers do. Nor does it take the payer's word that a payment
+ * settled: it asks the server on this peer's own session, and says "received" only when the
+ * server confirms.
  */
 public final class IncomingPayments {
   private final String me;
@@ -24,9 +27,32 @@ public final class IncomingPayments {
   private final Duration decisionTimeout;
   private final History history;
   private final PeerEvents events;
+  private final CreditCheck credits;
+
+  /** Asks the server whether an accepted payment settled. */
+  @FunctionalInterface
+  public interface CreditCheck {
+    CreditStatus check(Request.TransferReport request);
+  }
+
+  /**
+   * What the server says of an accepted payment.
+   *
+   * @param settled whether it settled, empty when the server could not be asked
+   * @param unknownBecause why it could not be asked, when it could not
+   */
+  public record CreditStatus(Optional<Boolean> settled, String unknownBecause) {
+    public static CreditStatus known(boolean settled) {
+      return new CreditStatus(Optional.of(settled), null);
+    }
+
+    public static CreditStatus unknown(String because) {
+      return new CreditStatus(Optional.empty(), because);
+    }
+  }
 
   public IncomingPayments(String me, AcceptPolicy policy, long autoMaxUnits, Prompter prompter,
-      Duration decisionTimeout, History history, PeerEvents events) {
+      Duration decisionTimeout, History history, PeerEvents events, CreditCheck credits) {
     this.me = me;
     this.policy = policy;
     this.autoMaxUnits = autoMaxUnits;
@@ -34,6 +60,7 @@ public final class IncomingPayments {
     this.decisionTimeout = decisionTimeout;
     this.history = history;
     this.events = events;
+    this.credits = credits;
   }
 
 
@@ -68,11 +95,38 @@ public final class IncomingPayments {
         : Optional.empty());
   }
 
-  /** Records what the payer relayed after an accepted request. */
-  public void settled(Request.TransferReport request, String outcome) {
+  /**
+   * Concludes an accepted request: asks the server whether it settled, and says what happened,
+   * with the payer's relayed verdict ({@code relay}, null when it sent none) only as the payer's
+   * word.
+   */
+  public void concluded(Request.TransferReport request, TransferResult relay) {
+    CreditStatus status = credits.check(request);
+    String from = request.amountUnits() + " from " + request.payer();
+    String outcome;
+    String line;
+    if (status.settled().isPresent() && status.settled().get()) {
+      outcome = "settled";
+      line = "received " + from + " (settled, confirmed by the server)";
+    } else if (status.settled().isPresent()) {
+      outcome = "not settled";
+      line = relay == null ? "the payment of " + from + " has not settled (the payer sent no "
+          + "verdict); check with list later"
+          : relay.isOk() ? request.payer() + " says the payment of " + request.amountUnits()
+          + " settled, but the server has no record of it: nothing was received"
+          : "the payment of " + from + " was refused by the server (" + relay.format() + ")";
+    } else if (relay == null) {
+      outcome = "unconfirmed: the payer sent no verdict";
+      line = request.payer() + " did not say whether the payment of " + request.amountUnits()
+          + " settled; check your balance with list";
+    } else {
+      outcome = "payer says " + relay.format() + ", not confirmed";
+      line = (relay.isOk() ? "received " + from + ": the payer says settled, not confirmed"
+          : "the payment of " + from + " did not settle, the payer says (" + relay.format()
+          + ")") + " (" + status.unknownBecause() + ")";
+    }
     history.add(Direction.RECEIVED, request.payer(), request.amountUnits(), outcome);
-    events.notice("received " + request.amountUnits() + " from " + request.payer() + " ("
-        + outcome + ")");
+    events.notice(line);
   }
 
   /**
@@ -92,12 +146,12 @@ public final class IncomingPayments {
       case NEVER:
         events.notice("declined " + request.amountUnits() + " from " + request.payer()
             + " (accepting nothing)");
-        return PaymentDecision.decline(DeclineReason.DECLINED_BY_USER);
+        return PaymentDecision.decline(DeclineReason.NOT_ACCEPTING);
       case AUTO:
         if (request.amountUnits() > autoMaxUnits) {
           events.notice("declined " + request.amountUnits() + " from " + request.payer()
               + " (over the automatic limit of " + autoMaxUnits + ")");
-          return PaymentDecision.decline(DeclineReason.DECLINED_BY_USER);
+          return PaymentDecision.decline(DeclineReason.OVER_AUTO_LIMIT);
         }
         return PaymentDecision.accept();
       default:

@@ -6,10 +6,13 @@ import io.micropay.peer.net.PeerConnector.Conversation;
 import io.micropay.peer.net.PeerConnector;
 import io.micropay.pki.PeerIdentityException;
 import io.micropay.pki.TlsFactory;
+import io.micropay.protocol.AccountName;
 import io.micropay.protocol.Amounts;
+import io.micropay.protocol.DeclineReason;
 import io.micropay.protocol.Limits;
 import io.micropay.protocol.OnlineEntry;
 import io.micropay.protocol.OnlineList;
+import io.micropay.protocol.Printable;
 import io.micropay.protocol.Request;
 import io.micropay.protocol.TransferFailure;
 import io.micropay.protocol.TransferId;
@@ -17,6 +20,7 @@ import io.micropay.protocol.TransferResult;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +29,12 @@ import org.slf4j.LoggerFactory;
  * directly over mutual TLS, and only when it says OK report the transfer to the server on this
  * peer's own session, with a fresh transfer id. A report whose connection drops is sent again
  * with the same id, so it settles at most once. Finally the server's verdict is relayed to the
- * payee. Every failure becomes one {@link PeerFailure} that says what happened.
+ * payee. Every failure becomes one {@link PeerFailure} that says what happened. A report whose
+ * session is lost waits for the {@link ServerLink} to be back (at most {@link PeerConfig#reportWait()})
+ * and is sent again there.
  */
 final class PaymentService {
   private static final Logger LOG = LoggerFactory.getLogger(PaymentService.class);
-  /** Pause before the second report attempt; doubled for each further one. */
-  private static final long RETRY_PAUSE_MILLIS = 250;
 
   private final PeerNode node;
   private final PeerConnector connector;
@@ -42,10 +46,15 @@ final class PaymentService {
     this.history = history;
   }
 
-  PaymentReceipt pay(String payee, long amountUnits) {
+  PaymentReceipt pay(String payee, long amountUnits, Consumer<String> progress) {
     if (!Amounts.isValid(amountUnits)) {
       throw new PeerFailure(Kind.GENERAL, "an amount must be " + Limits.MIN_AMOUNT + " to "
           + Limits.MAX_AMOUNT + ", not " + amountUnits);
+    }
+    if (!AccountName.isValid(payee)) {
+      throw new PeerFailure(Kind.GENERAL, "'" + Printable.of(payee) + "' is not an account "
+          + "name: 1 to " + Limits.MAX_NAME_LENGTH + " of A-Z a-z 0-9 _ . -, starting with a "
+          + "letter");
     }
     if (payee.equals(node.name())) {
       throw new PeerFailure(Kind.GENERAL, "you cannot pay yourself");
@@ -59,11 +68,12 @@ final class PaymentService {
     }
     Request.TransferReport request = new Request.TransferReport(node.name(), amountUnits, payee,
         TransferId.random());
+    progress.accept("asking " + payee + " to accept " + amountUnits + " ...");
     try (Conversation conversation = ask(entry, request)) {
       if (!conversation.decision().isAccepted()) {
-        String reason = conversation.decision().declined().orElseThrow().name();
-        history.add(Direction.PAID, payee, amountUnits, "declined: " + reason);
-        throw new PeerFailure(Kind.DECLINED, payee + " declined the payment (" + reason + ")");
+        DeclineReason reason = conversation.decision().declined().orElseThrow();
+        history.add(Direction.PAID, payee, amountUnits, "declined: " + reason.name());
+        throw new PeerFailure(Kind.DECLINED, declined(payee, amountUnits, reason));
       }
       TransferResult result = report(request);
       conversation.relay(result);
@@ -75,6 +85,20 @@ final class PaymentService {
     long after = node.list().balanceUnits();
     return new PaymentReceipt(payee, amountUnits, request.transferId(), online.balanceUnits(),
         after);
+  }
+
+  /** Why the payee said no, in words. */
+  private static String declined(String payee, long amountUnits, DeclineReason reason) {
+    String why = switch (reason) {
+      case DECLINED_BY_USER -> payee + " declined the payment";
+      case OVER_AUTO_LIMIT -> payee + " declined automatically: " + amountUnits
+          + " is more than " + payee + " accepts without asking";
+      case NOT_ACCEPTING -> payee + " is not accepting payments";
+      case TIMEOUT -> payee + " did not answer in time";
+      case NOT_ME -> payee + "'s listener says the request was not meant for it";
+      case BAD_REQUEST -> payee + " found the request malformed";
+    };
+    return why + " (" + reason.name() + ")";
   }
 
   private Conversation ask(OnlineEntry payee, Request.TransferReport request) {
@@ -96,29 +120,25 @@ final class PaymentService {
   }
 
   /**
-   * Reports the accepted transfer; if the server connection drops, reconnects and sends the
-   * same report (same id) again, up to the configured number of attempts.
+   * Reports the accepted transfer; if the session is lost, waits for the link to be back and
+   * sends the same report (same id) again, up to the configured number of attempts. The server
+   * settles an id once, however often it hears it.
    */
   private TransferResult report(Request.TransferReport request) {
     int attempts = node.config().reportAttempts();
-    IOException last = null;
+    Exception last = null;
     for (int attempt = 1; attempt <= attempts; attempt++) {
       try {
-        if (attempt > 1) {
-          pause(RETRY_PAUSE_MILLIS << (attempt - 2));
-          node.reconnect();
-        }
-        return node.session().report(request);
+        return node.awaitSession(node.config().reportWait()).report(request);
       } catch (IOException e) {
         last = e;
         LOG.warn("report of transfer {} failed (attempt {} of {}): {}", request.transferId(),
             attempt, attempts, TlsFactory.describe(e));
       } catch (PeerFailure e) {
-        if (e.kind() != Kind.SERVER_UNREACHABLE || attempt == attempts) {
-          throw unconfirmed(request, e);
-        }
-        LOG.warn("reconnect for transfer {} failed (attempt {} of {}): {}",
-            request.transferId(), attempt, attempts, e.getMessage());
+        throw unconfirmed(request, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw unconfirmed(request, e);
       }
     }
     throw unconfirmed(request, last);
@@ -129,8 +149,8 @@ final class PaymentService {
         "unconfirmed: the server could not be reached");
     return new PeerFailure(Kind.SERVER_UNREACHABLE, request.payee() + " accepted, but the "
         + "server could not be reached to settle the payment (transfer " + request.transferId()
-        + "). If a report arrived it settled once; check your balance with list when the "
-        + "server is back", cause);
+        + "; " + node.status() + "). If a report arrived it settled once; check your balance "
+        + "with list when the server is back", cause);
   }
 
   private static PeerFailure refused(TransferFailure failure, long balance, long amount) {
@@ -143,14 +163,5 @@ final class PaymentService {
     };
     return new PeerFailure(Kind.REFUSED_BY_SERVER, "the server refused the payment: " + why
         + " (Transfer Fail! " + failure.name() + ")");
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PeerFailure(Kind.GENERAL, "interrupted while retrying a report", e);
-    }
   }
 }

@@ -5,6 +5,7 @@ import io.micropay.pki.PkiLayout;
 import io.micropay.protocol.Limits;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything a peer needs, checked once when made.
@@ -13,8 +14,8 @@ import java.time.Duration;
  * @param certificate this peer's certificate; its CN is the account name
  * @param key this peer's private key
  * @param keyPassphrase the key's passphrase, if it is encrypted
- * @param serverHost the server's host name or address, checked against its certificate
- * @param serverPort the server's port
+ * @param servers the payment servers, tried in turn; each host is checked against the
+ *     server's certificate
  * @param listenPort the port of this peer's listener; 0 picks a free one
  * @param connectTimeout how long to wait for a TCP connection and TLS handshake
  * @param replyTimeout how long to wait for the server's reply to a request
@@ -24,27 +25,31 @@ import java.time.Duration;
  * @param autoMaxUnits the largest amount accepted automatically under {@link AcceptPolicy#AUTO}
  * @param reportAttempts how many times a transfer report is sent (same id) when the server
  *     connection drops
+ * @param reportWait how long a report waits, at most, for a lost session to be back
  */
 public record PeerConfig(PkiLayout pki, Path certificate, Path key, Passphrase keyPassphrase,
-    String serverHost, int serverPort, int listenPort, Duration connectTimeout,
+    List<ServerAddress> servers, int listenPort, Duration connectTimeout,
     Duration replyTimeout, Duration decisionTimeout, Duration promptTimeout,
-    AcceptPolicy policy, long autoMaxUnits, int reportAttempts) {
+    AcceptPolicy policy, long autoMaxUnits, int reportAttempts, Duration reportWait) {
 
   /** The most report attempts allowed. */
   public static final int MAX_REPORT_ATTEMPTS = 10;
+  /** How long a report waits for the link to the server to be back, unless told otherwise. */
+  public static final Duration DEFAULT_REPORT_WAIT = Duration.ofSeconds(60);
   /** The longest timeout accepted. */
   public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
   public PeerConfig {
-    if (serverHost == null || serverHost.isBlank()) {
-      throw new IllegalArgumentException("the server host is required");
+    servers = List.copyOf(servers);
+    if (servers.isEmpty() || servers.size() > ServerAddress.MAX_SERVERS) {
+      throw new IllegalArgumentException("1 to " + ServerAddress.MAX_SERVERS
+          + " servers are required, not " + servers.size());
     }
-    requireRange("server port", serverPort, 1, Limits.MAX_PORT);
     if (listenPort != 0) {
       requireRange("listen port", listenPort, Limits.MIN_PORT, Limits.MAX_PORT);
     }
     for (Duration timeout : new Duration[] {connectTimeout, replyTimeout, decisionTimeout,
-        promptTimeout}) {
+        promptTimeout, reportWait}) {
       if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
         throw new IllegalArgumentException("timeouts must be more than 0 and at most 1 h, was "
             + timeout);

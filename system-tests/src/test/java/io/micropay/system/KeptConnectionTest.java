@@ -157,7 +157,8 @@ class KeptConnectionTest {
       throws IOException {
     TlsFactory tls = server.pki().peerTls(name, TIMEOUT_MILLIS);
     IncomingPayments incoming = new IncomingPayments(name, AcceptPolicy.AUTO, 1_000_000,
-        (question, timeout) -> Optional.empty(), Duration.ofSeconds(5), new History(), notices);
+        (question, timeout) -> Optional.empty(), Duration.ofSeconds(5), new History(), notices,
+        request -> IncomingPayments.CreditStatus.unknown("this listener has no server session"));
     PeerListener listener = PeerListener.start(tls, new InetSocketAddress("127.0.0.1", 0),
         incoming, notices, REQUEST_TIMEOUT, REQUEST_TIMEOUT, keepAlive);
     closeAfter.add(listener);

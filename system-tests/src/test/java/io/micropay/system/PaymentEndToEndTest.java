@@ -63,7 +63,8 @@ class PaymentEndToEndTest {
       assertEquals(OptionalLong.of(10_300), balance("alice"));
       assertEquals(OptionalLong.of(9_700), balance("bob"));
       Await.until("alice heard of it", WAIT, () -> aliceNotices.any("received 300 from bob"));
-      assertTrue(aliceNotices.any("Transfer OK!"), aliceNotices.lines.toString());
+      assertTrue(aliceNotices.any("received 300 from bob (settled, confirmed by the server)"),
+          aliceNotices.lines.toString());
       assertEquals(History.Direction.PAID, bob.history().entries().get(0).direction());
       assertEquals(10_300, alice.list().balanceUnits());
     }
@@ -75,7 +76,7 @@ class PaymentEndToEndTest {
         PeerNode bob = Peers.online(server, "bob", AcceptPolicy.NEVER, new Peers.Notices())) {
       PeerFailure failure = assertThrows(PeerFailure.class, () -> bob.pay("alice", 300));
       assertEquals(Kind.DECLINED, failure.kind());
-      assertTrue(failure.getMessage().contains("alice declined the payment (DECLINED_BY_USER)"),
+      assertTrue(failure.getMessage().contains("alice is not accepting payments (NOT_ACCEPTING)"),
           failure.getMessage());
       assertUnchanged("alice", "bob");
     }

@@ -2,6 +2,7 @@ package io.micropay.system;
 
 import io.micropay.peer.AcceptPolicy;
 import io.micropay.peer.PeerConfig;
+import io.micropay.peer.ServerAddress;
 import io.micropay.peer.PeerEvents;
 import io.micropay.peer.PeerNode;
 import io.micropay.peer.Prompter;
@@ -16,6 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Real peers for end-to-end tests, talking to a {@link TestServer} over loopback TLS. */
 final class Peers {
   static final Duration PROMPT_TIMEOUT = Duration.ofSeconds(5);
+  /** How long a report waits for a lost server: short, tests restart servers at once. */
+  static final Duration REPORT_WAIT = Duration.ofSeconds(10);
 
   private Peers() {
   }
@@ -37,8 +40,9 @@ final class Peers {
   static PeerConfig config(TestServer server, String name, AcceptPolicy policy, int port) {
     TestPki.Identity identity = server.pki().peer(name);
     return new PeerConfig(server.pki().layout(), identity.certificate(), identity.key(),
-        Passphrase.none(), "127.0.0.1", port, 0, Duration.ofSeconds(5), Duration.ofSeconds(10),
-        Duration.ofSeconds(10), PROMPT_TIMEOUT, policy, 1_000_000, 3);
+        Passphrase.none(), List.of(new ServerAddress("127.0.0.1", port)), 0, Duration.ofSeconds(5), Duration.ofSeconds(10),
+        Duration.ofSeconds(10), PROMPT_TIMEOUT, policy, 1_000_000, 3,
+        REPORT_WAIT);
   }
 
   /** A registered peer, online, deciding incoming payments by {@code policy}. */

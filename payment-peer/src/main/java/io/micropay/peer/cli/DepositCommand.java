@@ -1,8 +1,6 @@
 package io.micropay.peer.cli;
 
-import io.micropay.peer.PeerFailure.Kind;
-import io.micropay.peer.PeerFailure;
-import io.micropay.peer.PeerNode;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,14 +23,7 @@ final class DepositCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (PeerNode node = OneShot.connect(parent.options, spec.commandLine().getErr())) {
-      if (!node.deposit(amount)) {
-        throw new PeerFailure(Kind.REFUSED_BY_SERVER, "the server refused the deposit of "
-            + amount + " (DEPOSIT FAIL): the account is not registered, the amount is over the "
-            + "server's limit, or deposits are disabled");
-      }
-      spec.commandLine().getOut().println("deposited " + amount + " into " + node.name());
-      return PeerCommand.ok();
-    }
+    return OneShot.run(parent.options, spec, List.of("deposit", Long.toString(amount)),
+        node -> PeerWork.deposit(node, amount, spec.commandLine().getOut()));
   }
 }

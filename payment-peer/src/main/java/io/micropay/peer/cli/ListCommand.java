@@ -1,6 +1,6 @@
 package io.micropay.peer.cli;
 
-import io.micropay.peer.PeerNode;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -8,8 +8,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
-    description = "Log in and print your balance and who is online (the server answers List "
-        + "only to logged-in peers).")
+    description = "Print your balance and who is online (through the running peer of the "
+        + "account if there is one; else it logs in, since the server answers List only to "
+        + "logged-in peers).")
 final class ListCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -19,9 +20,7 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (PeerNode node = OneShot.connect(parent.options, spec.commandLine().getErr())) {
-      Screen.onlineList(spec.commandLine().getOut(), node.goOnline(), node.name());
-      return PeerCommand.ok();
-    }
+    return OneShot.run(parent.options, spec, List.of("list"), node -> PeerWork.list(node,
+        PeerWork.Login.FIRST, spec.commandLine().getOut()));
   }
 }

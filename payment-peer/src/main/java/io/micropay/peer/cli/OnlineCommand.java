@@ -1,15 +1,20 @@
 package io.micropay.peer.cli;
 
 import io.micropay.peer.AcceptPolicy;
+import io.micropay.peer.Backoff;
+import io.micropay.peer.PeerConfig;
 import io.micropay.peer.PeerEvents;
+import io.micropay.peer.PeerFailure;
 import io.micropay.peer.PeerNode;
 import io.micropay.pki.cli.DurationConverter;
 import io.micropay.protocol.OnlineList;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -54,46 +59,63 @@ final class OnlineCommand implements Callable<Integer> {
       out.println(message);
       out.flush();
     };
-    ConsolePrompter prompter = new ConsolePrompter(System.in, out);
-    PeerNode node = PeerNode.connect(parent.options.config(policy, autoMax, promptTimeout),
-        events, prompter);
-    OnlineList list;
-    try {
-      list = node.goOnline();
-    } catch (RuntimeException e) {
-      node.close();
-      throw e;
+    PeerConfig config = parent.options.config(policy, autoMax, promptTimeout);
+    try (RunningPeerSocket control = RunningPeerSocket.claim(parent.options)) {
+      PeerNode node = PeerNode.start(config, events, new ConsolePrompter(System.in, out),
+          Backoff.DEFAULT);
+      control.serve(node);
+      return stayOnline(node, out);
     }
-    out.println(node.name() + " is online, receiving payments on port " + node.listenPort()
-        + " (" + describe() + "); " + (duration == null ? "Ctrl-C to leave"
-            : "leaving in " + duration.toSeconds() + " s"));
-    Screen.onlineList(out, list, node.name());
-    CountDownLatch left = new CountDownLatch(1);
+  }
+
+  /** Logs in (now, or when the server is back) and stays until told to leave. */
+  private int stayOnline(PeerNode node, PrintWriter out) {
+    String leaving = duration == null ? "Ctrl-C to leave"
+        : "leaving in " + duration.toSeconds() + " s";
+    try {
+      OnlineList list = node.goOnline();
+      out.println(node.name() + " is online, receiving payments on port " + node.listenPort()
+          + " (" + describe() + "); " + leaving);
+      Screen.onlineList(out, list, node.name());
+    } catch (PeerFailure e) {
+      if (e.kind() != PeerFailure.Kind.SERVER_UNREACHABLE || !node.isReconnecting()) {
+        node.close();
+        throw e;
+      }
+      out.println(node.name() + ": " + e.getMessage() + "; going online when the server is "
+          + "back (" + describe() + "); " + leaving);
+    }
+    out.flush();
+    CompletableFuture<Integer> done = new CompletableFuture<>();
+    node.stopped().thenAccept(reason -> done.complete(reason.kind().exitCode()));
     Thread leave = new Thread(() -> {
       node.close();
-      left.countDown();
+      done.complete(PeerCommand.ok());
     }, "leave");
     Runtime.getRuntime().addShutdownHook(leave);
+    int exitCode = PeerCommand.ok();
     try {
-      boolean signalled = duration == null ? awaitForever(left)
-          : left.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-      if (signalled) {
-        return PeerCommand.ok();
-      }
+      exitCode = duration == null ? done.get()
+          : done.get(duration.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      // --duration is over: leave.
     } catch (InterruptedException e) {
       // Interrupted (an embedding program stopping us): leave like at the end of --duration.
       Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("waiting to leave failed", e.getCause());
     }
-    Runtime.getRuntime().removeShutdownHook(leave);
+    if (!leave.isAlive()) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(leave);
+      } catch (IllegalStateException shuttingDown) {
+        return exitCode;
+      }
+    }
     node.close();
     out.println(node.name() + " left");
     out.flush();
-    return PeerCommand.ok();
-  }
-
-  private static boolean awaitForever(CountDownLatch latch) throws InterruptedException {
-    latch.await();
-    return true;
+    return exitCode;
   }
 
   private String describe() {

@@ -1,7 +1,6 @@
 package io.micropay.peer.cli;
 
-import io.micropay.peer.PaymentReceipt;
-import io.micropay.peer.PeerNode;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +18,8 @@ final class PayCommand implements Callable<Integer> {
   @ParentCommand
   PeerCommand parent;
 
-  @Parameters(index = "0", paramLabel = "<payee>", description = "Who to pay.")
+  @Parameters(index = "0", paramLabel = "<payee>", converter = AccountNameConverter.class,
+      description = "Who to pay: an account name.")
   String payee;
 
   @Parameters(index = "1", paramLabel = "<amount>", converter = AmountConverter.class,
@@ -28,11 +28,8 @@ final class PayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (PeerNode node = OneShot.connect(parent.options, spec.commandLine().getErr())) {
-      node.goOnline();
-      PaymentReceipt receipt = node.pay(payee, amount);
-      spec.commandLine().getOut().println(Screen.receipt(receipt));
-      return PeerCommand.ok();
-    }
+    return OneShot.run(parent.options, spec, List.of("pay", payee, Long.toString(amount)),
+        node -> PeerWork.pay(node, PeerWork.Login.FIRST, payee, amount,
+            spec.commandLine().getOut()));
   }
 }

@@ -4,8 +4,12 @@ import io.micropay.peer.AcceptPolicy;
 import io.micropay.peer.PeerConfig;
 import io.micropay.peer.PeerFailure.Kind;
 import io.micropay.peer.PeerFailure;
+import io.micropay.peer.control.ControlProtocol;
 import io.micropay.pki.Passphrase;
+import io.micropay.pki.PkiException;
 import io.micropay.pki.PkiLayout;
+import io.micropay.pki.x509.Pem;
+import io.micropay.pki.x509.Subjects;
 import io.micropay.pki.cli.DurationConverter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,6 +26,9 @@ import picocli.CommandLine.ScopeType;
  * the subcommand, and subcommands read them from their parent.
  */
 final class PeerOptions {
+  /** How many times a transfer report is sent (same id) when the server connection drops. */
+  static final int REPORT_ATTEMPTS = 3;
+
   @Option(scope = ScopeType.INHERIT,
       names = "--ssl-dir", paramLabel = "<folder>", defaultValue = "ssl",
       description = "Folder with ca.crt, ca.crl and peers/<name>.crt|.key "
@@ -54,10 +61,21 @@ final class PeerOptions {
   String keyPassphraseEnvironment;
 
   @Option(scope = ScopeType.INHERIT,
-      names = {"-s", "--server"}, paramLabel = "<host:port>", defaultValue = "localhost:8700",
-      description = "The payment server (default: ${DEFAULT-VALUE}). The host must be a name "
-          + "in the server's certificate.")
-  String server;
+      names = {"-s", "--server"}, paramLabel = "<host:port>[,<host:port>...]",
+      defaultValue = "localhost:8700", converter = ServerListConverter.class,
+      description = "The payment server (default: ${DEFAULT-VALUE}); several, separated by "
+          + "commas, are tried in turn. The host must be a name in the server's certificate.")
+  ServerListConverter.Servers servers;
+
+  @Option(scope = ScopeType.INHERIT,
+      names = "--control-dir", paramLabel = "<folder>",
+      description = "Where a running shell or online peer keeps its control socket, which the "
+          + "one-shot commands use (default: <ssl-dir>/run).")
+  Path controlDirectory;
+
+  @Option(scope = ScopeType.INHERIT, names = {"-v", "--verbose"},
+      description = "Log everything, for finding out what went wrong.")
+  boolean verbose;
 
   @Option(scope = ScopeType.INHERIT,
       names = "--listen-port", paramLabel = "<port>", defaultValue = "0",
@@ -88,24 +106,37 @@ final class PeerOptions {
   PeerConfig config(AcceptPolicy policy, long autoMaxUnits, Duration promptTimeout) {
     PkiLayout layout = new PkiLayout(sslDirectory);
     Path[] identity = identity(layout);
-    String[] hostAndPort = hostAndPort();
     try {
       return new PeerConfig(layout, identity[0], identity[1],
           Passphrase.fromFileOrEnvironment(keyPassphraseFile, keyPassphraseEnvironment),
-          hostAndPort[0], Integer.parseInt(hostAndPort[1]), listenPort, connectTimeout,
-          replyTimeout, decisionTimeout, promptTimeout, policy, autoMaxUnits, 3);
+          servers.addresses(), listenPort, connectTimeout, replyTimeout, decisionTimeout, promptTimeout,
+          policy, autoMaxUnits, REPORT_ATTEMPTS, PeerConfig.DEFAULT_REPORT_WAIT);
     } catch (IllegalArgumentException e) {
       throw new PeerFailure(Kind.GENERAL, e.getMessage(), e);
     }
   }
 
-  private String[] hostAndPort() {
-    int colon = server.lastIndexOf(':');
-    if (colon <= 0 || !server.substring(colon + 1).matches("\\d{1,5}")) {
-      throw new PeerFailure(Kind.GENERAL, "--server must be <host>:<port>, like localhost:8700,"
-          + " not '" + server + "'");
+  /** The account these options speak for: the CN of the certificate they name. */
+  String accountName() {
+    Path certificateFile = identity(new PkiLayout(sslDirectory))[0];
+    try {
+      return Subjects.commonName(Pem.readCertificate(certificateFile)).orElseThrow(
+          () -> new PeerFailure(Kind.GENERAL, certificateFile + " does not have exactly one CN"));
+    } catch (PkiException e) {
+      throw new PeerFailure(Kind.GENERAL, e.getMessage(), e);
     }
-    return new String[] {server.substring(0, colon), server.substring(colon + 1)};
+  }
+
+  /** The control socket of a running peer of this account. */
+  Path controlSocket() {
+    Path folder = controlDirectory != null ? controlDirectory : sslDirectory.resolve("run");
+    return ControlProtocol.socketPath(folder, accountName());
+  }
+
+  /** How long a command through a running peer may take: a payment waits for its payee. */
+  Duration controlTimeout() {
+    return decisionTimeout.plus(replyTimeout.multipliedBy(REPORT_ATTEMPTS))
+        .plus(PeerConfig.DEFAULT_REPORT_WAIT).plus(connectTimeout.multipliedBy(2));
   }
 
   /** The certificate and key to use: explicit, by name, or the only peer in the folder. */
@@ -119,7 +150,7 @@ final class PeerOptions {
     String chosen = name != null ? name : onlyPeer(layout);
     try {
       return new Path[] {layout.peerCertificate(chosen), layout.peerKey(chosen)};
-    } catch (io.micropay.pki.PkiException e) {
+    } catch (PkiException e) {
       throw new PeerFailure(Kind.GENERAL, e.getMessage(), e);
     }
   }

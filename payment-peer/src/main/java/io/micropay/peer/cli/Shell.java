@@ -1,5 +1,6 @@
 package io.micropay.peer.cli;
 
+import io.micropay.peer.Backoff;
 import io.micropay.peer.PeerConfig;
 import io.micropay.peer.PeerEvents;
 import io.micropay.peer.PeerFailure.Kind;
@@ -7,7 +8,10 @@ import io.micropay.peer.PeerFailure;
 import io.micropay.peer.PeerNode;
 import io.micropay.peer.Prompter;
 import io.micropay.pki.cli.StandardCommandLine;
+import io.micropay.protocol.AccountName;
 import io.micropay.protocol.Amounts;
+import io.micropay.protocol.Limits;
+import io.micropay.protocol.Printable;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -42,6 +47,9 @@ final class Shell implements Prompter, PeerEvents {
       "  exit | quit | 5         leave (Ctrl-D too)",
       "  y | n                   answer a payment request shown above the prompt");
 
+  private static final List<String> ANSWERS = List.of("y", "yes", "n", "no", "accept",
+      "decline");
+
   private final Terminal terminal;
   private final PrintWriter out;
   private LineReader reader;
@@ -53,15 +61,20 @@ final class Shell implements Prompter, PeerEvents {
     this.out = terminal.writer();
   }
 
-  int run(PeerConfig config) {
+  /**
+   * Runs the shell until the user leaves. {@code started} gets the peer once it runs, for the
+   * control socket.
+   */
+  int run(PeerConfig config, Consumer<PeerNode> started) {
     reader = LineReaderBuilder.builder().terminal(terminal).appName("micropay")
         .completer(new StringsCompleter("list", "pay", "history", "deposit", "register",
             "login", "help", "exit"))
         .build();
-    node = PeerNode.connect(config, this, this);
+    node = PeerNode.start(config, this, this, Backoff.DEFAULT);
+    started.accept(node);
     try {
-      out.println("micropay peer " + node.name() + ", connected to " + config.serverHost() + ":"
-          + config.serverPort() + ". Type help for the commands.");
+      out.println("micropay peer " + node.name() + ", " + node.status().replace("online at",
+          "connected to") + ". Type help for the commands.");
       login();
       loop();
       return StandardCommandLine.OK;
@@ -102,6 +115,9 @@ final class Shell implements Prompter, PeerEvents {
       try {
         line = reader.readLine(node.name() + "> ").trim();
       } catch (UserInterruptException e) {
+        out.println(pendingAnswer != null ? "(Ctrl-C) answer the request with y or n"
+            : "(Ctrl-C) type exit, or press Ctrl-D, to leave");
+        out.flush();
         continue;
       } catch (EndOfFileException e) {
         return;
@@ -121,8 +137,13 @@ final class Shell implements Prompter, PeerEvents {
   private boolean answered(String line) {
     CompletableFuture<Boolean> pending = pendingAnswer;
     String word = line.toLowerCase(Locale.ROOT);
-    if (pending == null || !List.of("y", "yes", "n", "no", "accept", "decline").contains(word)) {
+    if (!ANSWERS.contains(word)) {
       return false;
+    }
+    if (pending == null) {
+      out.println("no payment request is waiting for an answer");
+      out.flush();
+      return true;
     }
     pending.complete(ConsolePrompter.isYes(word));
     return true;
@@ -152,27 +173,42 @@ final class Shell implements Prompter, PeerEvents {
   }
 
   private void pay(String[] words) {
+    if (words.length > 3) {
+      out.println("! usage: pay <payee> <amount>");
+      return;
+    }
     String payee = words.length > 1 ? words[1] : reader.readLine("pay whom? ").trim();
+    if (payee.isEmpty()) {
+      out.println("nothing paid");
+      return;
+    }
+    if (!AccountName.isValid(payee)) {
+      out.println("! '" + Printable.of(payee) + "' is not an account name: 1 to "
+          + Limits.MAX_NAME_LENGTH + " of A-Z a-z 0-9 _ . -, starting with a letter");
+      return;
+    }
     String amountText = words.length > 2 ? words[2] : reader.readLine("how much? ").trim();
     long amount = Amounts.parseOrInvalid(amountText);
     if (amount < 0) {
-      out.println("! '" + amountText + "' is not an amount: whole units, 1 to 1000000000");
+      out.println("! '" + Printable.of(amountText) + "' is not an amount: whole units, 1 to "
+          + Limits.MAX_AMOUNT);
       return;
     }
-    out.println("asking " + payee + " to accept " + amount + " ...");
-    out.flush();
-    out.println(Screen.receipt(node.pay(payee, amount)));
+    out.println(Screen.receipt(node.pay(payee, amount, line -> {
+      out.println(line);
+      out.flush();
+    })));
   }
 
   private void deposit(String[] words) {
-    long amount = words.length > 1 ? Amounts.parseOrInvalid(words[1]) : -1;
+    long amount = words.length == 2 ? Amounts.parseOrInvalid(words[1]) : -1;
     if (amount < 0) {
-      out.println("! usage: deposit <amount>, whole units, 1 to 1000000000");
+      out.println("! usage: deposit <amount>, whole units, 1 to " + Limits.MAX_AMOUNT);
       return;
     }
     if (!node.deposit(amount)) {
-      throw new PeerFailure(Kind.REFUSED_BY_SERVER, "the server refused the deposit (over its "
-          + "limit, or deposits are disabled)");
+      throw new PeerFailure(Kind.REFUSED_BY_SERVER, "the server refused the deposit of "
+          + amount + " (DEPOSIT FAIL): " + node.depositRefusal(amount));
     }
     out.println("deposited " + amount);
   }
@@ -194,7 +230,8 @@ final class Shell implements Prompter, PeerEvents {
       if (e.kind() == Kind.REFUSED_BY_SERVER) {
         out.println("'" + node.name() + "' is not registered yet: type register (or 1)");
       } else {
-        throw e;
+        out.println("! " + e.getMessage() + (e.kind() == Kind.SERVER_UNREACHABLE
+            ? " (you go online by yourself once the server is back)" : ""));
       }
     }
     out.flush();

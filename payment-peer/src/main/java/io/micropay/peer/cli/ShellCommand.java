@@ -1,6 +1,7 @@
 package io.micropay.peer.cli;
 
 import io.micropay.peer.AcceptPolicy;
+import io.micropay.peer.PeerConfig;
 import io.micropay.pki.cli.DurationConverter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,11 +32,13 @@ final class ShellCommand implements Callable<Integer> {
     return run(parent.options);
   }
 
-  /** Runs the shell on the system terminal. */
+  /** Runs the shell on the system terminal, serving the account's control socket. */
   int run(PeerOptions peerOptions) {
-    try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-      return new Shell(terminal).run(peerOptions.config(AcceptPolicy.PROMPT,
-          io.micropay.protocol.Limits.MAX_AMOUNT, promptTimeout));
+    PeerConfig config = peerOptions.config(AcceptPolicy.PROMPT,
+        io.micropay.protocol.Limits.MAX_AMOUNT, promptTimeout);
+    try (RunningPeerSocket control = RunningPeerSocket.claim(peerOptions);
+        Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+      return new Shell(terminal).run(config, control::serve);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the terminal", e);
     }

@@ -4,6 +4,7 @@ import io.micropay.pki.TlsFactory;
 import io.micropay.protocol.LineReader;
 import io.micropay.protocol.OnlineEntry;
 import io.micropay.protocol.PaymentDecision;
+import io.micropay.protocol.ProtocolVersion;
 import io.micropay.protocol.Request;
 import io.micropay.protocol.TransferResult;
 import io.micropay.protocol.Wire;
@@ -166,7 +167,9 @@ public final class PeerConnector implements AutoCloseable {
         throw reused ? new EndedBeforeAnswer("closed by the payee", null)
             : new IOException("the payee closed the connection without answering");
       }
-      return new Conversation(this, link, PaymentDecision.parse(line));
+      ProtocolVersion version = ProtocolVersion.negotiated(
+          TlsFactory.negotiatedProtocol(link.socket));
+      return new Conversation(this, link, PaymentDecision.parse(line, version));
     } catch (SocketException | SSLException e) {
       // Not a timeout: a timeout may mean the payee is still deciding, and must not be asked
       // twice.

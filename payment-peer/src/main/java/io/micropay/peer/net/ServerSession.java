@@ -2,64 +2,93 @@ package io.micropay.peer.net;
 
 import io.micropay.peer.PeerFailure.Kind;
 import io.micropay.peer.PeerFailure;
+import io.micropay.peer.ServerAddress;
 import io.micropay.pki.TlsFactory;
 import io.micropay.protocol.AuthFailedException;
 import io.micropay.protocol.Limits;
-import io.micropay.protocol.LineReader;
 import io.micropay.protocol.OnlineList;
 import io.micropay.protocol.ProtocolException;
+import io.micropay.protocol.ProtocolVersion;
 import io.micropay.protocol.Reply;
 import io.micropay.protocol.Request;
 import io.micropay.protocol.ServerBusyException;
+import io.micropay.protocol.ServerLimits;
+import io.micropay.protocol.TransferLookup;
 import io.micropay.protocol.TransferResult;
 import io.micropay.protocol.Wire;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLSocket;
 
 /**
  * This peer's connection to the payment server (PROTOCOL.md section 4): one request, one reply,
- * in order. Methods are synchronized because the shell and the payment path may both use it.
- * Network failures surface as {@link IOException} so the caller can reconnect; answers the server
- * gives are returned or raised as {@link PeerFailure}.
+ * in order. A reader thread of its own reads everything the server sends, so that the session
+ * notices at once when the server closes it, and learns why when the server says (version 2's
+ * {@code CLOSING} line); whoever waits for a reply then gets an {@link IOException} that says so,
+ * and the end goes to the listener given at connect, once. Methods are synchronized because the
+ * shell, the payment path and the keep-alive may all use it. Answers the server gives are
+ * returned or raised as {@link PeerFailure}.
  */
 public final class ServerSession implements AutoCloseable {
   private final SSLSocket socket;
   private final OutputStream out;
-  private final LineReader in;
-  private final String server;
+  private final ServerAddress server;
+  private final ProtocolVersion version;
+  private final ReplyReader replies;
 
-  private ServerSession(SSLSocket socket, String server) throws IOException {
+  private ServerSession(SSLSocket socket, ServerAddress server, Duration replyTimeout,
+      Consumer<SessionEnd> onEnd) throws IOException {
     this.socket = socket;
     this.server = server;
+    this.version = ProtocolVersion.negotiated(TlsFactory.negotiatedProtocol(socket));
     this.out = socket.getOutputStream();
-    this.in = LineReader.forReplies(socket.getInputStream());
+    this.replies = ReplyReader.start(socket, version, replyTimeout, onEnd);
   }
 
   /**
-   * Connects with mutual TLS to the server at {@code host:port}, checking its certificate against
-   * {@code host}.
+   * Connects with mutual TLS to {@code server}, checking its certificate against the host, and
+   * starts reading. {@code onEnd} hears, once, how the session ended.
    *
    * @throws PeerFailure (SERVER_UNREACHABLE) when it cannot, saying why
    */
-  public static ServerSession connect(TlsFactory tls, String host, int port,
-      Duration connectTimeout, Duration readTimeout) {
-    String server = host + ":" + port;
+  public static ServerSession connect(TlsFactory tls, ServerAddress server,
+      Duration connectTimeout, Duration replyTimeout, Consumer<SessionEnd> onEnd) {
     try {
-      SSLSocket socket = tls.connectToServer(host, port, (int) connectTimeout.toMillis());
-      socket.setSoTimeout((int) readTimeout.toMillis());
-      return new ServerSession(socket, server);
+      SSLSocket socket = tls.connectToServer(server.host(), server.port(),
+          (int) connectTimeout.toMillis());
+      try {
+        return new ServerSession(socket, server, replyTimeout, onEnd);
+      } catch (IOException | RuntimeException e) {
+        socket.close();
+        throw e;
+      }
     } catch (IOException e) {
       throw new PeerFailure(Kind.SERVER_UNREACHABLE, "cannot reach the server at " + server
           + ": " + TlsFactory.describe(e), e);
     }
   }
 
+  /** The server this session is with. */
+  public ServerAddress server() {
+    return server;
+  }
+
+  /** The protocol version the TLS handshake agreed on. */
+  public ProtocolVersion version() {
+    return version;
+  }
+
   /** The local address of this connection: the address the server sees this peer at. */
   public InetAddress localAddress() {
     return socket.getLocalAddress();
+  }
+
+  /** Whether the session has ended (the server closed it, or this peer did). */
+  public boolean isEnded() {
+    return replies.isEnded();
   }
 
   /** {@code REGISTER#<name>}: true for 100 OK, false for 210 FAIL. */
@@ -100,11 +129,40 @@ public final class ServerSession implements AutoCloseable {
     }
   }
 
+  /** Version 2: {@code PING}, the keep-alive. */
+  public synchronized void ping() throws IOException {
+    requireVersion2("PING");
+    expectOneOf(request(new Request.Ping()), Reply.PONG);
+  }
+
+  /** Version 2: the server's idle timeout and deposit limit. */
+  public synchronized ServerLimits limits() throws IOException {
+    requireVersion2("LIMITS");
+    String reply = request(new Request.AskLimits());
+    try {
+      return ServerLimits.parse(reply);
+    } catch (ProtocolException e) {
+      throw unexpected(reply, e.getMessage());
+    }
+  }
+
+  /** Version 2: whether {@code payer}'s transfer {@code transferId} settled. */
+  public synchronized TransferLookup lookup(String payer, String transferId) throws IOException {
+    requireVersion2("LOOKUP");
+    String reply = request(new Request.Lookup(payer, transferId));
+    try {
+      return TransferLookup.parse(reply);
+    } catch (ProtocolException e) {
+      throw unexpected(reply, e.getMessage());
+    }
+  }
+
   /** {@code Exit}, then closes: best effort, since the server treats a lost connection so. */
   public synchronized void exit() {
+    replies.closingHere();
     try {
       send(new Request.Exit());
-      in.readLine();
+      replies.readLine();
     } catch (IOException ignored) {
       // Leaving anyway: a connection that ends without Exit counts as Exit.
     } finally {
@@ -112,14 +170,23 @@ public final class ServerSession implements AutoCloseable {
     }
   }
 
+  /** Closes the connection; the end is reported as this peer's own doing. */
   @Override
   public void close() {
+    replies.closingHere();
     Sockets.closeQuietly(socket);
+  }
+
+  private void requireVersion2(String what) {
+    if (!version.atLeast(ProtocolVersion.V2)) {
+      throw new IllegalStateException(what + " needs protocol version 2; the session with "
+          + server + " speaks " + version);
+    }
   }
 
   private OnlineList readOnlineList() throws IOException {
     try {
-      return OnlineList.read(in, Limits.DEFAULT_MAX_ONLINE_ENTRIES);
+      return OnlineList.read(replies, Limits.DEFAULT_MAX_ONLINE_ENTRIES);
     } catch (AuthFailedException e) {
       throw e;
     } catch (ServerBusyException e) {
@@ -132,9 +199,9 @@ public final class ServerSession implements AutoCloseable {
 
   private String request(Request request) throws IOException {
     send(request);
-    String reply = in.readLine();
+    String reply = replies.readLine();
     if (reply == null) {
-      throw new IOException("the server closed the connection");
+      throw new IOException(replies.endDescription());
     }
     if (reply.equals(Reply.BUSY.wire())) {
       throw busy();
@@ -143,6 +210,9 @@ public final class ServerSession implements AutoCloseable {
   }
 
   private void send(Request request) throws IOException {
+    if (replies.isEnded()) {
+      throw new IOException(replies.endDescription());
+    }
     out.write(Wire.encodeLine(request.format()));
     out.flush();
   }

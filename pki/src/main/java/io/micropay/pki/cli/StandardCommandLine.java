@@ -34,9 +34,25 @@ public final class StandardCommandLine {
       List<Class<? extends Throwable>> operatingErrors) {
     CommandLine commandLine = new CommandLine(command);
     commandLine.setExecutionExceptionHandler(new ErrorHandler(operatingErrors));
+    commandLine.setParameterExceptionHandler(StandardCommandLine::usageError);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setUsageHelpAutoWidth(true);
     return commandLine;
+  }
+
+  /**
+   * A usage error: the one line that says what is wrong (and picocli's "did you mean" for a
+   * mistyped word), then where the help is, instead of the whole help.
+   */
+  private static int usageError(CommandLine.ParameterException failure, String[] arguments) {
+    CommandLine commandLine = failure.getCommandLine();
+    PrintWriter err = commandLine.getErr();
+    String program = commandLine.getCommandSpec().root().name();
+    err.println(program + ": " + failure.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(failure, err);
+    err.println("see '" + commandLine.getCommandSpec().qualifiedName() + " --help'");
+    err.flush();
+    return USAGE;
   }
 
   private static final class ErrorHandler implements IExecutionExceptionHandler {

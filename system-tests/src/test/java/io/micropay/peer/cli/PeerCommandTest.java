@@ -80,7 +80,8 @@ class PeerCommandTest {
 
     Run tooMuch = peer("bob", "pay", "alice", "1001");
     assertEquals(6, tooMuch.exitCode(), "over alice's automatic limit: declined");
-    assertTrue(tooMuch.err().contains("alice declined the payment"), tooMuch.err());
+    assertTrue(tooMuch.err().contains("alice declined automatically: 1001 is more than alice "
+        + "accepts without asking (OVER_AUTO_LIMIT)"), tooMuch.err());
 
     Run broke = peer("bob", "pay", "alice", "20000");
     assertEquals(4, broke.exitCode());
@@ -95,7 +96,7 @@ class PeerCommandTest {
     Run alice = online.get(60, TimeUnit.SECONDS);
     assertTrue(alice.out().contains("alice left"), alice.out());
     assertEquals(0, alice.exitCode(), alice.err());
-    assertTrue(alice.out().contains("received 300 from bob (Transfer OK!)"), alice.out());
+    assertTrue(alice.out().contains("received 300 from bob (settled, confirmed by the server)"), alice.out());
     assertTrue(alice.out().contains("declined 1001 from bob (over the automatic limit"),
         alice.out());
   }
@@ -156,8 +157,9 @@ class PeerCommandTest {
     assertTrue(nobody.err().contains("nobody.crt does not exist"), nobody.err());
     Run badServer = run("--ssl-dir", server.pki().layout().directory().toString(), "--name",
         "bob", "--server", "localhost", "list");
-    assertEquals(1, badServer.exitCode());
-    assertTrue(badServer.err().contains("--server must be <host>:<port>"), badServer.err());
+    assertEquals(2, badServer.exitCode(), "a malformed option is a usage error");
+    assertTrue(badServer.err().contains("'localhost' is not <host>:<port>"), badServer.err());
+    assertTrue(badServer.err().endsWith("see 'payment-peer --help'\n"), badServer.err());
   }
 
   @Test

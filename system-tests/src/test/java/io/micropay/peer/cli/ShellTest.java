@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micropay.peer.AcceptPolicy;
 import io.micropay.peer.PaymentReceipt;
 import io.micropay.peer.PeerConfig;
+import io.micropay.peer.ServerAddress;
 import io.micropay.peer.PeerNode;
 import io.micropay.pki.Passphrase;
 import io.micropay.server.TestServer;
@@ -19,6 +20,7 @@ import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -55,7 +57,8 @@ class ShellTest {
       Terminal terminal = new DumbTerminal("shell-test", "dumb", new PipedInputStream(keyboard),
           screen, StandardCharsets.UTF_8);
       CompletableFuture<Integer> shell = Background.supply("shell",
-          () -> new Shell(terminal).run(config(server, "alice", AcceptPolicy.PROMPT)));
+          () -> new Shell(terminal).run(config(server, "alice", AcceptPolicy.PROMPT),
+              node -> { }));
       Await.until("the shell says alice is not registered", WAIT,
           () -> text(screen).contains("not registered yet"));
       type(keyboard, "1");
@@ -79,7 +82,7 @@ class ShellTest {
       String output = text(screen);
       assertTrue(output.contains("balance 10000"), output);
       assertTrue(output.contains("paid bob 5 (balance 10000 -> 9995)"), output);
-      assertTrue(output.contains("received 7 from bob (Transfer OK!)"), output);
+      assertTrue(output.contains("received 7 from bob (settled, confirmed by the server)"), output);
       assertTrue(output.lines().anyMatch(l -> l.contains("paid") && l.contains("to bob")),
           output);
       assertTrue(output.contains("bye"), output);
@@ -90,9 +93,9 @@ class ShellTest {
   private static PeerConfig config(TestServer server, String name, AcceptPolicy policy) {
     TestPki.Identity identity = server.pki().peer(name);
     return new PeerConfig(server.pki().layout(), identity.certificate(), identity.key(),
-        Passphrase.none(), "127.0.0.1", server.port(), 0, Duration.ofSeconds(5),
+        Passphrase.none(), List.of(new ServerAddress("127.0.0.1", server.port())), 0, Duration.ofSeconds(5),
         Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(15), policy,
-        1_000_000, 3);
+        1_000_000, 3, Duration.ofSeconds(5));
   }
 
   private static void type(PipedOutputStream keyboard, String line) throws IOException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.peer.AcceptPolicy;
 import io.micropay.peer.PeerConfig;
+import io.micropay.peer.ServerAddress;
 import io.micropay.peer.PeerFailure;
 import io.micropay.peer.PeerNode;
 import io.micropay.pki.Passphrase;
@@ -19,6 +20,7 @@ import io.micropay.testing.TestPki;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import javax.net.ssl.SSLSocket;
@@ -94,9 +96,9 @@ class IdentityAndRevocationTest {
   void aPeerListenerRefusesAPayerRevokedWhileItRuns() throws Exception {
     TestPki.Identity bobIdentity = server.pki().peer("bob");
     try (PeerNode bob = PeerNode.connect(new PeerConfig(server.pki().layout(),
-        bobIdentity.certificate(), bobIdentity.key(), Passphrase.none(), "127.0.0.1",
-        server.port(), 0, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-        Duration.ofSeconds(5), AcceptPolicy.AUTO, 1_000_000, 3), message -> {
+        bobIdentity.certificate(), bobIdentity.key(), Passphrase.none(),
+        List.of(new ServerAddress("127.0.0.1", server.port())), 0, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
+        Duration.ofSeconds(5), AcceptPolicy.AUTO, 1_000_000, 3, Duration.ofSeconds(5)), message -> {
         }, (question, timeout) -> Optional.empty())) {
       bob.register();
       bob.goOnline();
@@ -114,9 +116,9 @@ class IdentityAndRevocationTest {
     server.pki().revoke("alice");
     TestPki.Identity alice = server.pki().peer("alice");
     PeerFailure failure = assertThrows(PeerFailure.class, () -> PeerNode.connect(new PeerConfig(
-        server.pki().layout(), alice.certificate(), alice.key(), Passphrase.none(), "127.0.0.1",
-        server.port(), 0, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-        Duration.ofSeconds(5), AcceptPolicy.AUTO, 1, 3), message -> {
+        server.pki().layout(), alice.certificate(), alice.key(), Passphrase.none(),
+        List.of(new ServerAddress("127.0.0.1", server.port())), 0, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
+        Duration.ofSeconds(5), AcceptPolicy.AUTO, 1, 3, Duration.ofSeconds(5)), message -> {
         }, (question, timeout) -> Optional.empty()));
     assertTrue(failure.getMessage().contains("was revoked"), failure.getMessage());
   }

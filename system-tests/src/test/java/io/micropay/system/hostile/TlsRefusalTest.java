@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.peer.AcceptPolicy;
 import io.micropay.peer.PeerConfig;
+import io.micropay.peer.ServerAddress;
 import io.micropay.peer.PeerNode;
 import io.micropay.pki.Passphrase;
 import io.micropay.pki.TlsFactory;
@@ -65,9 +66,10 @@ class TlsRefusalTest {
     server = TestServer.start(directory, settings -> settings.withVerbosity(Verbosity.EVENTS));
     TestPki.Identity bobIdentity = server.pki().peer("bob");
     bob = PeerNode.connect(new PeerConfig(server.pki().layout(), bobIdentity.certificate(),
-        bobIdentity.key(), Passphrase.none(), "127.0.0.1", server.port(), 0,
+        bobIdentity.key(), Passphrase.none(),
+        List.of(new ServerAddress("127.0.0.1", server.port())), 0,
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-        Duration.ofSeconds(5), AcceptPolicy.AUTO, 1_000_000, 3), message -> {
+        Duration.ofSeconds(5), AcceptPolicy.AUTO, 1_000_000, 3, Duration.ofSeconds(5)), message -> {
         }, (question, timeout) -> Optional.empty());
     bob.register();
     bob.goOnline();
