@@ -47,6 +47,17 @@ public final class CertificateChecker {
   }
 
   /**
+   * Issued by the CA, with a signature that verifies, and inside its validity period: what the
+   * CA service asks of a certificate presented to renew or revoke, before it looks the
+   * certificate up in its own index (which knows about revocations before any CRL does).
+   */
+  public static void checkSignedAndInDate(X509Certificate leaf, VerifiedSignatures signatures,
+      Instant now) throws CertificateRejectedException {
+    checkIssuer(leaf, signatures);
+    checkValidity(leaf, now);
+  }
+
+  /**
    * The checks that can change for a certificate already accepted: its validity period and the
    * CRL. Cheap (no signature check), so a server can run it over every live session each second.
    */
