@@ -48,6 +48,7 @@ public final class CertificateAuthority {
   private final Passphrase caPassphrase;
   private final Clock clock;
   private final SecureRandom random;
+  private volatile PrivateKey key;
 
   private CertificateAuthority(PkiLayout layout, X509Certificate caCertificate,
       Passphrase caPassphrase, Clock clock, SecureRandom random) {
@@ -370,8 +371,16 @@ public final class CertificateAuthority {
     return CertificateSigner.crlNumber(Pem.readCrl(layout.crl())).add(BigInteger.ONE);
   }
 
-  private CertificateSigner signer() {
-    PrivateKey caKey = Pem.readPrivateKey(layout.caKey(), caPassphrase);
+  /**
+   * A signer with the CA key. The key is read (and decrypted) once, at the first signature, and
+   * kept: the CA service signs every OCSP response with it.
+   */
+  public CertificateSigner signer() {
+    PrivateKey caKey = key;
+    if (caKey == null) {
+      caKey = Pem.readPrivateKey(layout.caKey(), caPassphrase);
+      key = caKey;
+    }
     return CertificateSigner.forCa(caCertificate, caKey, random);
   }
 

@@ -56,6 +56,20 @@ public record Validity(Instant notBefore, Instant notAfter) {
     return new Validity(now.minus(backdate), now.plus(lifetime));
   }
 
+  /** The validity period of {@code certificate}. */
+  public static Validity of(java.security.cert.X509Certificate certificate) {
+    return new Validity(certificate.getNotBefore().toInstant(),
+        certificate.getNotAfter().toInstant());
+  }
+
+  /**
+   * When a certificate of this validity is renewed: once two thirds of it has passed, which
+   * leaves a third of the lifetime to try again while the CA service is down.
+   */
+  public Instant renewalDue() {
+    return notBefore.plus(length().multipliedBy(2).dividedBy(3));
+  }
+
   /** How long the whole period is. */
   public Duration length() {
     return Duration.between(notBefore, notAfter);

@@ -116,7 +116,7 @@ final class CaTrustManager extends X509ExtendedTrustManager {
     }
   }
 
-  private static X509ExtendedTrustManager jdkPkixTrustManager(X509Certificate ca) {
+  static X509ExtendedTrustManager jdkPkixTrustManager(X509Certificate ca) {
     try {
       PKIXBuilderParameters parameters =
           new PKIXBuilderParameters(Set.of(new TrustAnchor(ca, null)), new X509CertSelector());

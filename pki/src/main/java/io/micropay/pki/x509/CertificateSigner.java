@@ -38,6 +38,9 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.OCSPException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -166,6 +169,18 @@ public final class CertificateSigner {
       return new JcaX509CRLConverter().getCRL(builder.build(contentSigner()));
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("signing a CRL failed", e);
+    }
+  }
+
+  /**
+   * Signs the OCSP response {@code builder} holds, as of {@code producedAt}: the CA is its own
+   * responder (RFC 6960 section 4.2.2.2), so no responder certificate is sent with it.
+   */
+  public BasicOCSPResp signOcsp(BasicOCSPRespBuilder builder, Instant producedAt) {
+    try {
+      return builder.build(contentSigner(), null, Date.from(producedAt));
+    } catch (OCSPException | GeneralSecurityException e) {
+      throw new IllegalStateException("signing an OCSP response failed", e);
     }
   }
 
