@@ -90,7 +90,7 @@ public final class CaClient {
 
   private HttpCalls.Answer call(TlsFactory tls, HttpRequest request, String what) {
     try {
-      return HttpCalls.send(client(tls.caServiceContext(), tls.clientParameters()), request,
+      return HttpCalls.send(client(tls.caServiceContext(), tls.caServiceParameters()), request,
           CALL_DEADLINE, MAX_ANSWER_BYTES);
     } catch (IOException e) {
       throw unreachable(what, describe(e), e);
