@@ -8,6 +8,7 @@ import io.micropay.peer.net.ServerSession;
 import io.micropay.pki.PkiException;
 import io.micropay.pki.Role;
 import io.micropay.pki.TlsFactory;
+import io.micropay.pki.client.CertificateRenewal;
 import io.micropay.protocol.AuthFailedException;
 import io.micropay.protocol.OnlineList;
 import java.io.IOException;
@@ -32,6 +33,7 @@ public final class PeerNode implements AutoCloseable {
   private final PaymentService payments;
   private ServerSession session;
   private PeerListener listener;
+  private CertificateRenewal renewal;
 
   private PeerNode(PeerConfig config, TlsFactory tls, PeerEvents events, Prompter prompter) {
     this.config = config;
@@ -59,6 +61,8 @@ public final class PeerNode implements AutoCloseable {
     }
     PeerNode node = new PeerNode(config, tls, events, prompter);
     node.session = node.openSession();
+    node.renewal = CertificateRenewal.startIfKnown(tls, config.pki(), config.certificate(),
+        renewed -> node.adoptRenewedCertificate()).orElse(null);
     return node;
   }
 
@@ -118,6 +122,9 @@ public final class PeerNode implements AutoCloseable {
   /** Sends Exit, closes the listener and the connections kept to payees. */
   @Override
   public synchronized void close() {
+    if (renewal != null) {
+      renewal.close();
+    }
     connector.close();
     if (session != null) {
       session.exit();
@@ -139,6 +146,20 @@ public final class PeerNode implements AutoCloseable {
       withSession(this::login);
     }
     return session;
+  }
+
+  /**
+   * After a renewal: a session made with the new certificate takes over (its login replaces the
+   * old session on the server) before the old one is closed, so this peer never goes offline and
+   * the server never ends a session whose certificate ran out.
+   */
+  synchronized void adoptRenewedCertificate() {
+    ServerSession old = session;
+    session = openSession();
+    if (listener != null) {
+      withSession(this::login);
+    }
+    old.close();
   }
 
   synchronized ServerSession session() {

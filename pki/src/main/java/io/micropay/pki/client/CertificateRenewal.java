@@ -71,6 +71,16 @@ public final class CertificateRenewal implements AutoCloseable {
   }
 
   /**
+   * Starts renewing when {@code layout}'s folder names a CA service ({@code ca-service.url},
+   * written by enrollment); a deployment without one renews by hand, as before.
+   */
+  public static java.util.Optional<CertificateRenewal> startIfKnown(TlsFactory tls,
+      io.micropay.pki.PkiLayout layout, Path certificateFile, Renewed renewed) {
+    return CaServiceAddress.read(layout).map(service -> start(tls, service, certificateFile,
+        renewed, Clock.systemUTC()));
+  }
+
+  /**
    * Renews once, now: for {@code payment-peer renew}. Returns the new certificate, already
    * written to {@code certificateFile} and presented by {@code tls}.
    */
