@@ -9,6 +9,7 @@ import io.micropay.peer.net.ServerSession;
 import io.micropay.pki.PkiException;
 import io.micropay.pki.Role;
 import io.micropay.pki.TlsFactory;
+import io.micropay.pki.client.CertificateRenewal;
 import io.micropay.pki.tls.ApplicationProtocols;
 import io.micropay.protocol.AuthFailedException;
 import io.micropay.protocol.Limits;
@@ -45,6 +46,7 @@ public final class PeerNode implements AutoCloseable {
   /** Whether a login was asked for while offline: the next session tries it. */
   private volatile boolean loginPending;
   private PeerListener listener;
+  private CertificateRenewal renewal;
 
   private PeerNode(PeerConfig config, TlsFactory tls, PeerEvents events, Prompter prompter,
       Backoff backoff) {
@@ -68,6 +70,7 @@ public final class PeerNode implements AutoCloseable {
   public static PeerNode connect(PeerConfig config, PeerEvents events, Prompter prompter) {
     PeerNode node = new PeerNode(config, loadTls(config), events, prompter, Backoff.DEFAULT);
     node.link.connectNow();
+    node.renewWhenDue();
     return node;
   }
 
@@ -81,7 +84,17 @@ public final class PeerNode implements AutoCloseable {
       Backoff backoff) {
     PeerNode node = new PeerNode(config, loadTls(config), events, prompter, backoff);
     node.link.connectOrKeepTrying();
+    node.renewWhenDue();
     return node;
+  }
+
+  /**
+   * Renews this peer's certificate at the CA service when it is due, if the ssl folder names
+   * one; the session then moves to the renewed certificate without going offline.
+   */
+  private void renewWhenDue() {
+    renewal = CertificateRenewal.startIfKnown(tls, config.pki(), config.certificate(),
+        renewed -> link.renewSession()).orElse(null);
   }
 
   private static TlsFactory loadTls(PeerConfig config) {
@@ -203,6 +216,9 @@ public final class PeerNode implements AutoCloseable {
   /** Sends Exit, closes the listener and the connections kept to payees. */
   @Override
   public void close() {
+    if (renewal != null) {
+      renewal.close();
+    }
     connector.close();
     link.close();
     synchronized (this) {

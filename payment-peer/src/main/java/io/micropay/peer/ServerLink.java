@@ -174,6 +174,41 @@ final class ServerLink implements AutoCloseable {
     connectNow();
   }
 
+  /**
+   * Moves to a new session with the same server, made with the certificate just renewed: its
+   * login replaces the old session on the server, whose end is then no news, so this peer is
+   * never offline in between. When the new session cannot be made, the link reconnects as after
+   * a loss.
+   */
+  void renewSession() {
+    ServerSession old;
+    int index;
+    synchronized (state) {
+      if (state.session == null || state.closed) {
+        return;
+      }
+      old = state.session;
+      index = state.serverIndex;
+      state.cancelTimers();
+    }
+    old.retire();
+    try {
+      install(open(index), index, false);
+      events.notice("now using the renewed certificate");
+    } catch (PeerFailure e) {
+      synchronized (state) {
+        if (state.session != old) {
+          return;
+        }
+        state.lost(e.getMessage(), config.servers().size());
+      }
+      scheduleAttempt("could not move the session to the renewed certificate: "
+          + e.getMessage() + "; reconnecting");
+    } finally {
+      old.close();
+    }
+  }
+
   /** Ends the session (Exit) and stops reconnecting. */
   @Override
   public void close() {

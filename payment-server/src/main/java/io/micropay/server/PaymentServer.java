@@ -2,6 +2,7 @@ package io.micropay.server;
 
 import io.micropay.pki.Role;
 import io.micropay.pki.TlsFactory;
+import io.micropay.pki.client.CertificateRenewal;
 import io.micropay.pki.tls.ApplicationProtocols;
 import io.micropay.protocol.Limits;
 import io.micropay.protocol.ProtocolVersion;
@@ -55,6 +56,7 @@ public final class PaymentServer implements AutoCloseable {
   private final SessionAdmission admission;
   private final Presence presence;
   private final TlsServer transport;
+  private CertificateRenewal renewal;
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -103,6 +105,8 @@ public final class PaymentServer implements AutoCloseable {
           housekeeping, admission, presence, transport);
       housekeeping.scheduleWithFixedDelay(server::endRevokedSessions, REVOCATION_SWEEP_MILLIS,
           REVOCATION_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+      server.renewal = CertificateRenewal.startIfKnown(tls, config.pki(),
+          config.pki().serverCertificate(), renewed -> { }).orElse(null);
       return server;
     } catch (IOException | RuntimeException e) {
       if (housekeeping != null) {
@@ -172,6 +176,9 @@ public final class PaymentServer implements AutoCloseable {
     LOG.info("shutting down: no new connections; finishing in-flight requests");
     transport.stopAccepting();
     housekeeping.shutdownNow();
+    if (renewal != null) {
+      renewal.close();
+    }
     admission.sessions().forEach(Session::shutDown);
     try {
       if (!admission.awaitNoSessions(SHUTDOWN_WAIT_MILLIS)) {

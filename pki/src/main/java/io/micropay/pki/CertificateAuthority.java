@@ -9,7 +9,9 @@ import io.micropay.pki.x509.CertificateSigner.RevokedSerial;
 import io.micropay.pki.x509.CertificateSigner;
 import io.micropay.pki.x509.CsrPolicy;
 import io.micropay.pki.x509.Pem;
+import io.micropay.pki.x509.SubjectAltNames;
 import io.micropay.pki.x509.Subjects;
+import io.micropay.pki.x509.VerifiedSignatures;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +48,7 @@ public final class CertificateAuthority {
   private final Passphrase caPassphrase;
   private final Clock clock;
   private final SecureRandom random;
+  private volatile PrivateKey key;
 
   private CertificateAuthority(PkiLayout layout, X509Certificate caCertificate,
       Passphrase caPassphrase, Clock clock, SecureRandom random) {
@@ -86,7 +89,12 @@ public final class CertificateAuthority {
     /** Refuse, naming the certificate that is in the way. */
     REFUSE,
     /** Issue the new one and revoke the old one as superseded. */
-    RENEW
+    RENEW,
+    /**
+     * Issue the new one beside it: the old one stays valid until it expires, so connections made
+     * with it go on (automatic renewal, before the old certificate runs out).
+     */
+    OVERLAP
   }
 
   /**
@@ -148,43 +156,100 @@ public final class CertificateAuthority {
   public Issued signRequest(PKCS10CertificationRequest csr, Role role,
       List<GeneralName> subjectAltNames, Validity validity, ExistingCertificate existing,
       Path certificateFile) {
-    CsrPolicy.AcceptedRequest accepted = CsrPolicy.check(csr);
-    LeafRequest request = new LeafRequest(role, accepted.commonName(), subjectAltNames,
-        validity, existing);
     if (existing == ExistingCertificate.REFUSE) {
       refuseExisting(certificateFile, "pass --renew to replace it");
     }
     try (CaLock lock = CaLock.acquire(layout.lockFile())) {
-      Issued issued = issue(request, accepted.publicKey(), accepted.ignoredExtensions());
+      Issued issued = sign(csr, role, subjectAltNames, validity, existing);
       Pem.writeCertificates(certificateFile, List.of(issued.certificate()));
       return issued;
     }
   }
 
   /**
-   * Revokes the certificate named by {@code nameOrSerial} (an account or host name with exactly
-   * one valid certificate, or a serial in hex) and publishes a new CRL.
+   * Signs a request as {@link #signRequest} does, for the CA service: the certificate is
+   * recorded in the index and the issued folder, and returned rather than written elsewhere.
    */
-  public IssuedCertificate revoke(String nameOrSerial, RevocationReason reason, int crlDays) {
+  public Issued sign(PKCS10CertificationRequest csr, Role role,
+      List<GeneralName> subjectAltNames, Validity validity, ExistingCertificate existing) {
+    CsrPolicy.AcceptedRequest accepted = CsrPolicy.check(csr, role);
+    LeafRequest request = new LeafRequest(role, accepted.commonName(), subjectAltNames,
+        validity, existing);
+    try (CaLock lock = CaLock.acquire(layout.lockFile())) {
+      return issue(request, accepted.publicKey(), accepted.ignoredExtensions());
+    }
+  }
+
+  /**
+   * Renews {@code current}, a certificate this CA issued that is still valid (not revoked, not
+   * expired): a new certificate for the key of {@code csr}, with the same name, role and
+   * subject alternative names. The old one is not revoked; it runs out by itself.
+   *
+   * @throws PkiException saying why when {@code current} may not renew
+   */
+  public Issued renew(X509Certificate current, PKCS10CertificationRequest csr,
+      Validity validity) {
+    Role role = Subjects.role(current).orElseThrow(() -> new PkiException("certificate "
+        + Subjects.describe(current) + " has no micropay role and cannot renew"));
+    try (CaLock lock = CaLock.acquire(layout.lockFile())) {
+      IssuedCertificate entry = requireRenewable(current);
+      CsrPolicy.AcceptedRequest accepted = CsrPolicy.check(csr, role);
+      if (!accepted.commonName().equals(entry.commonName())) {
+        throw new PkiException("the renewal request is for '" + accepted.commonName()
+            + "' but the certificate presented is '" + entry.commonName() + "'");
+      }
+      LeafRequest request = new LeafRequest(role, entry.commonName(),
+          SubjectAltNames.of(current), validity, ExistingCertificate.OVERLAP);
+      return issue(request, accepted.publicKey(), accepted.ignoredExtensions());
+    }
+  }
+
+  /**
+   * Revokes the certificates named by {@code nameOrSerial} (an account or host name: every valid
+   * certificate it has in one role, the renewed one and the one it replaces; or a serial in hex)
+   * and publishes a new CRL.
+   *
+   * @return what was revoked, at least one certificate
+   */
+  public List<IssuedCertificate> revoke(String nameOrSerial, RevocationReason reason,
+      int crlDays) {
+    return revoke(nameOrSerial, reason, Duration.ofDays(crlDays));
+  }
+
+  /** As {@link #revoke(String, RevocationReason, int)}, the new CRL fresh for {@code crlFor}. */
+  public List<IssuedCertificate> revoke(String nameOrSerial, RevocationReason reason,
+      Duration crlFor) {
     try (CaLock lock = CaLock.acquire(layout.lockFile())) {
       List<IssuedCertificate> entries = new ArrayList<>(CaIndex.read(layout.index()));
-      IssuedCertificate target = resolve(entries, nameOrSerial);
-      if (target.revokedAt().isPresent()) {
-        throw new PkiException("certificate " + target.subject() + " (serial "
-            + target.serialHex() + ") was already revoked on " + target.revokedAt().get());
-      }
-      IssuedCertificate revoked = target.revoked(clock.instant(), reason);
-      entries.set(entries.indexOf(target), revoked);
-      CaIndex.write(layout.index(), entries);
-      writeCrl(entries, crlDays);
-      return revoked;
+      return markRevoked(entries, resolve(entries, nameOrSerial), reason, crlFor);
+    }
+  }
+
+  /**
+   * Revokes every valid certificate of {@code certificate}'s name and role, for the holder of
+   * that certificate revoking itself: a compromised key may sit in the renewed certificate too.
+   *
+   * @throws PkiException when {@code certificate} is not a valid certificate of this CA
+   */
+  public List<IssuedCertificate> revokeHolder(X509Certificate certificate,
+      RevocationReason reason, Duration crlFor) {
+    try (CaLock lock = CaLock.acquire(layout.lockFile())) {
+      IssuedCertificate entry = requireRenewable(certificate);
+      List<IssuedCertificate> entries = new ArrayList<>(CaIndex.read(layout.index()));
+      return markRevoked(entries, allValidFor(entries, entry.role().orElseThrow(),
+          entry.commonName()), reason, crlFor);
     }
   }
 
   /** Publishes a fresh CRL (new number, new nextUpdate) listing every revoked certificate. */
   public X509CRL publishCrl(int crlDays) {
+    return publishCrl(Duration.ofDays(crlDays));
+  }
+
+  /** As {@link #publishCrl(int)}, fresh for {@code crlFor}. */
+  public X509CRL publishCrl(Duration crlFor) {
     try (CaLock lock = CaLock.acquire(layout.lockFile())) {
-      return writeCrl(CaIndex.read(layout.index()), crlDays);
+      return writeCrl(CaIndex.read(layout.index()), crlFor);
     }
   }
 
@@ -220,14 +285,15 @@ public final class CertificateAuthority {
     }
     X509Certificate certificate = signer().issueLeaf(
         Subjects.subject(request.commonName(), request.role()), subjectKey, request.role(),
-        request.subjectAltNames(), request.validity());
+        request.subjectAltNames(), request.validity(), CaUrls.read(layout.caUrls()));
     IssuedCertificate entry = new IssuedCertificate(
         Subjects.serialHex(certificate.getSerialNumber()),
         Subjects.openSslForm(certificate.getSubjectX500Principal()), request.commonName(),
         Optional.of(request.role()), certificate.getNotAfter().toInstant(), Optional.empty(),
         Optional.empty());
-    Optional<IssuedCertificate> replaced = current.map(
-        old -> old.revoked(clock.instant(), RevocationReason.SUPERSEDED));
+    Optional<IssuedCertificate> replaced = current
+        .filter(old -> request.existing() == ExistingCertificate.RENEW)
+        .map(old -> old.revoked(clock.instant(), RevocationReason.SUPERSEDED));
     replaced.ifPresent(old -> entries.set(entries.indexOf(current.get()), old));
     entries.add(entry);
     // The index is written first: a crash after it leaves an entry that can still be revoked,
@@ -235,15 +301,55 @@ public final class CertificateAuthority {
     CaIndex.write(layout.index(), entries);
     Pem.writeCertificates(layout.issuedCertificate(entry.serialHex()), List.of(certificate));
     if (replaced.isPresent()) {
-      writeCrl(entries, DEFAULT_CRL_DAYS);
+      writeCrl(entries, Duration.ofDays(DEFAULT_CRL_DAYS));
     }
     return new Issued(certificate, entry, replaced, ignored);
   }
 
-  private X509CRL writeCrl(List<IssuedCertificate> entries, int crlDays) {
-    if (crlDays < 1 || crlDays > Validity.MAX_DAYS) {
-      throw new PkiException("CRL validity of " + crlDays + " days is out of range 1.."
-          + Validity.MAX_DAYS);
+  private List<IssuedCertificate> markRevoked(List<IssuedCertificate> entries,
+      List<IssuedCertificate> targets, RevocationReason reason, Duration crlFor) {
+    List<IssuedCertificate> revoked = new ArrayList<>();
+    for (IssuedCertificate target : targets) {
+      if (target.revokedAt().isPresent()) {
+        throw new PkiException("certificate " + target.subject() + " (serial "
+            + target.serialHex() + ") was already revoked on " + target.revokedAt().get());
+      }
+      IssuedCertificate now = target.revoked(clock.instant(), reason);
+      entries.set(entries.indexOf(target), now);
+      revoked.add(now);
+    }
+    CaIndex.write(layout.index(), entries);
+    writeCrl(entries, crlFor);
+    return revoked;
+  }
+
+  /** The index entry of {@code certificate}, which must be this CA's and valid now. */
+  private IssuedCertificate requireRenewable(X509Certificate certificate) {
+    try {
+      CertificateChecker.checkSignedAndInDate(certificate,
+          VerifiedSignatures.uncached(caCertificate), clock.instant());
+    } catch (CertificateRejectedException e) {
+      throw new PkiException(e.getMessage() + "; it cannot renew or revoke itself: ask the "
+          + "operator for a new enrollment token", e);
+    }
+    String serial = Subjects.serialHex(certificate.getSerialNumber());
+    IssuedCertificate entry = CaIndex.read(layout.index()).stream()
+        .filter(candidate -> candidate.serialHex().equals(serial)).findFirst()
+        .orElseThrow(() -> new PkiException("certificate " + Subjects.describe(certificate)
+            + " is not in this CA's index"));
+    if (entry.revokedAt().isPresent()) {
+      throw new PkiException("certificate " + Subjects.describe(certificate) + " was revoked on "
+          + entry.revokedAt().get() + " (" + entry.revocationReason().orElseThrow().openSslName()
+          + "); it cannot renew: ask the operator for a new enrollment token");
+    }
+    return entry;
+  }
+
+  private X509CRL writeCrl(List<IssuedCertificate> entries, Duration crlFor) {
+    if (crlFor.compareTo(Validity.MIN_LIFETIME) < 0
+        || crlFor.compareTo(Duration.ofDays(Validity.MAX_DAYS)) > 0) {
+      throw new PkiException("a CRL validity of " + crlFor + " is out of range "
+          + Validity.MIN_LIFETIME.toSeconds() + " s.." + Validity.MAX_DAYS + " days");
     }
     List<RevokedSerial> revoked = new ArrayList<>();
     for (IssuedCertificate entry : entries) {
@@ -253,8 +359,7 @@ public final class CertificateAuthority {
       }
     }
     Instant now = clock.instant();
-    X509CRL crl = signer().signCrl(revoked, nextCrlNumber(), now,
-        now.plus(Duration.ofDays(crlDays)));
+    X509CRL crl = signer().signCrl(revoked, nextCrlNumber(), now, now.plus(crlFor));
     Pem.writeCrl(layout.crl(), crl);
     return crl;
   }
@@ -266,22 +371,37 @@ public final class CertificateAuthority {
     return CertificateSigner.crlNumber(Pem.readCrl(layout.crl())).add(BigInteger.ONE);
   }
 
-  private CertificateSigner signer() {
-    PrivateKey caKey = Pem.readPrivateKey(layout.caKey(), caPassphrase);
+  /**
+   * A signer with the CA key. The key is read (and decrypted) once, at the first signature, and
+   * kept: the CA service signs every OCSP response with it.
+   */
+  public CertificateSigner signer() {
+    PrivateKey caKey = key;
+    if (caKey == null) {
+      caKey = Pem.readPrivateKey(layout.caKey(), caPassphrase);
+      key = caKey;
+    }
     return CertificateSigner.forCa(caCertificate, caKey, random);
   }
 
   private Optional<IssuedCertificate> validFor(List<IssuedCertificate> entries, Role role,
+      String commonName) {
+    List<IssuedCertificate> valid = allValidFor(entries, role, commonName);
+    return valid.isEmpty() ? Optional.empty() : Optional.of(valid.get(valid.size() - 1));
+  }
+
+  private List<IssuedCertificate> allValidFor(List<IssuedCertificate> entries, Role role,
       String commonName) {
     Instant now = clock.instant();
     return entries.stream()
         .filter(entry -> entry.role().equals(Optional.of(role)))
         .filter(entry -> entry.commonName().equals(commonName))
         .filter(entry -> entry.status(now) == IssuedCertificate.Status.VALID)
-        .reduce((first, second) -> second);
+        .toList();
   }
 
-  private IssuedCertificate resolve(List<IssuedCertificate> entries, String nameOrSerial) {
+  private List<IssuedCertificate> resolve(List<IssuedCertificate> entries,
+      String nameOrSerial) {
     String serial = nameOrSerial.toUpperCase(Locale.ROOT).replaceFirst("^0X", "");
     List<IssuedCertificate> bySerial = entries.stream()
         .filter(entry -> stripZeros(entry.serialHex()).equals(stripZeros(serial))).toList();
@@ -294,14 +414,15 @@ public final class CertificateAuthority {
           + "serial with the 0x prefix or pick the serial from 'pki list'");
     }
     if (bySerial.size() == 1) {
-      return bySerial.get(0);
+      return bySerial;
     }
-    if (byName.size() == 1) {
-      return byName.get(0);
+    long roles = byName.stream().map(IssuedCertificate::role).distinct().count();
+    if (roles > 1) {
+      throw new PkiException("'" + nameOrSerial + "' has valid certificates in " + roles
+          + " roles (a server and a peer?); revoke one by serial, see 'pki list'");
     }
-    if (byName.size() > 1) {
-      throw new PkiException("'" + nameOrSerial + "' has " + byName.size()
-          + " valid certificates (a server and a peer?); revoke one by serial, see 'pki list'");
+    if (!byName.isEmpty()) {
+      return byName;
     }
     throw new PkiException("no valid certificate named '" + nameOrSerial
         + "' and no certificate with that serial; see 'pki list'");

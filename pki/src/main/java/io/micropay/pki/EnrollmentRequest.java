@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -34,7 +35,8 @@ public final class EnrollmentRequest {
     }
     SecureRandom random = new SecureRandom();
     KeyPair keyPair = keyAlgorithm.generate(random);
-    PKCS10CertificationRequest request = sign(accountName, keyPair, random);
+    PKCS10CertificationRequest request = csr(accountName, Role.PEER, keyPair.getPublic(),
+        keyPair.getPrivate());
     Pem.writePrivateKey(keyFile, keyPair.getPrivate(), keyPassphrase);
     Pem.writeCsr(csrFile, request);
     return request;
@@ -45,14 +47,17 @@ public final class EnrollmentRequest {
     REFUSE, REPLACE
   }
 
-  private static PKCS10CertificationRequest sign(String accountName, KeyPair keyPair,
-      SecureRandom random) {
-    PrivateKey key = keyPair.getPrivate();
+  /**
+   * A request for a {@code role} certificate named {@code commonName} for {@code publicKey},
+   * signed with its private key {@code key} (the proof of possession the CA checks).
+   */
+  public static PKCS10CertificationRequest csr(String commonName, Role role,
+      PublicKey publicKey, PrivateKey key) {
     try {
       return new JcaPKCS10CertificationRequestBuilder(
-          Subjects.subject(accountName, Role.PEER), keyPair.getPublic())
+          Subjects.subject(commonName, role), publicKey)
           .build(new JcaContentSignerBuilder(KeyAlgorithm.signatureAlgorithmFor(key))
-              .setSecureRandom(random).build(key));
+              .setSecureRandom(new SecureRandom()).build(key));
     } catch (OperatorCreationException e) {
       throw new IllegalStateException("signing a certificate request failed", e);
     }

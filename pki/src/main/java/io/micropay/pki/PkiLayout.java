@@ -47,6 +47,39 @@ public record PkiLayout(Path directory) {
     return issuedDirectory().resolve(serialHex + ".crt");
   }
 
+  /** Where the CA service answers OCSP and CRL requests ({@code pki serve} writes it). */
+  public Path caUrls() {
+    return directory.resolve("ca-urls.properties");
+  }
+
+  /** The one-time enrollment tokens the CA issued, and their use. */
+  public Path tokens() {
+    return directory.resolve("tokens.txt");
+  }
+
+  /** The CA service's own TLS certificate ({@code pki serve} issues and renews it). */
+  public Path caServiceCertificate() {
+    return directory.resolve("ca-service.crt");
+  }
+
+  /** The CA service's own private key. */
+  public Path caServiceKey() {
+    return directory.resolve("ca-service.key");
+  }
+
+  /**
+   * On a server or peer: the HTTPS address of the CA service it enrolled with, one line, used to
+   * renew its certificate ({@code payment-peer enroll} writes it).
+   */
+  public Path caServiceAddress() {
+    return directory.resolve("ca-service.url");
+  }
+
+  /** On a server or peer: the last good CRL fetched from each distribution point. */
+  public Path crlCacheDirectory() {
+    return directory.resolve("crl-cache");
+  }
+
   /** The payment server's certificate. */
   public Path serverCertificate() {
     return directory.resolve("server.crt");

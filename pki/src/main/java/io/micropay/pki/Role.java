@@ -1,6 +1,5 @@
 package io.micropay.pki;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -14,13 +13,29 @@ import java.util.Optional;
  */
 public enum Role {
   /** The payment server: TLS server only, names in the subject alternative name. */
-  SERVER,
+  SERVER("server"),
   /** A person's peer: TLS client to the server and to payees, TLS server for its listener. */
-  PEER;
+  PEER("peer"),
+  /**
+   * The CA's own network service ({@code pki serve}): TLS server only, like the payment server,
+   * but a role of its own so that neither can pose as the other.
+   */
+  CA_SERVICE("ca-service");
+
+  private final String organisationalUnit;
+
+  Role(String organisationalUnit) {
+    this.organisationalUnit = organisationalUnit;
+  }
 
   /** The value of the subject's OU attribute for this role. */
   public String organisationalUnit() {
-    return name().toLowerCase(Locale.ROOT);
+    return organisationalUnit;
+  }
+
+  /** Whether certificates of this role are TLS servers only, named by host name or address. */
+  public boolean isHostRole() {
+    return this != PEER;
   }
 
   /** The role whose OU value is {@code organisationalUnit}, if any. */

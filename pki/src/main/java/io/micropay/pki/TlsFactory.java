@@ -1,6 +1,8 @@
 package io.micropay.pki;
 
 import io.micropay.pki.tls.ApplicationProtocols;
+import io.micropay.pki.tls.CrlSource;
+import io.micropay.pki.tls.DistributionPointCrls;
 import io.micropay.pki.tls.HandshakeDeadline;
 import io.micropay.pki.tls.HandshakeFailures;
 import io.micropay.pki.tls.TlsContexts;
@@ -12,18 +14,23 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * The one place that makes the TLS sockets and engines of micropay, from the PEM files of a
@@ -42,13 +49,15 @@ public final class TlsFactory {
   public static final int DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
   private final TlsContexts contexts;
+  private final Path crlFile;
   private final int handshakeTimeoutMillis;
   private final Clock clock;
   private final ApplicationProtocols applicationProtocols;
 
-  private TlsFactory(TlsContexts contexts, int handshakeTimeoutMillis, Clock clock,
-      ApplicationProtocols applicationProtocols) {
+  private TlsFactory(TlsContexts contexts, Path crlFile, int handshakeTimeoutMillis,
+      Clock clock, ApplicationProtocols applicationProtocols) {
     this.contexts = contexts;
+    this.crlFile = crlFile;
     this.handshakeTimeoutMillis = handshakeTimeoutMillis;
     this.clock = clock;
     this.applicationProtocols = applicationProtocols;
@@ -74,9 +83,54 @@ public final class TlsFactory {
     return contexts.ca();
   }
 
-  /** The file the CRL is read from. */
+  /**
+   * The CRL file of the ssl folder. When it does not exist, revocations come from the CA
+   * service instead ({@link #revocationSource}).
+   */
   public Path crlFile() {
-    return contexts.crl().file();
+    return crlFile;
+  }
+
+  /** Where revocations come from: the CRL file, or the CA service's distribution points. */
+  public String revocationSource() {
+    return contexts.revocation().describe();
+  }
+
+  /** The role of this process's own certificate. */
+  public Role role() {
+    return contexts.role();
+  }
+
+  /**
+   * A request to renew this process's certificate: same name, role and key, signed with the key
+   * (which never leaves this object).
+   */
+  public PKCS10CertificationRequest renewalRequest() {
+    return EnrollmentRequest.csr(accountName(), role(), certificate().getPublicKey(),
+        contexts.privateKey());
+  }
+
+  /**
+   * Presents {@code renewed} (a certificate for this process's key, then any chain) from the next
+   * handshake on, in every socket and engine this factory makes; connections open now go on as
+   * they are. Throws PkiException, changing nothing, when it is not a valid certificate of this
+   * CA for this process's name, role and key.
+   */
+  public void useRenewedCertificate(List<X509Certificate> renewed) {
+    contexts.replaceIdentity(renewed, contexts.privateKey());
+  }
+
+  /** The TLS context for dialling the CA service (HTTPS, mutual TLS with this identity). */
+  public SSLContext caServiceContext() {
+    return contexts.caFacing();
+  }
+
+  /**
+   * Fresh client parameters for the CA service: micropay's protocols and suites, and no
+   * micropay ALPN name (the CA service speaks HTTP).
+   */
+  public SSLParameters caServiceParameters() {
+    return contexts.clientParameters();
   }
 
   /** The handshake deadline, in milliseconds. */
@@ -197,8 +251,8 @@ public final class TlsFactory {
       throw new SSLPeerUnverifiedException("the other side presented no X.509 certificate");
     }
     try {
-      CertificateChecker.check(certificate, contexts.signatures(), contexts.crl().current(),
-          clock.instant(), Optional.empty());
+      CertificateChecker.check(certificate, contexts.signatures(),
+          contexts.revocation()::crlFor, clock.instant(), Optional.empty());
     } catch (CertificateRejectedException | PkiException e) {
       throw new PeerIdentityException(e.getMessage());
     }
@@ -227,7 +281,8 @@ public final class TlsFactory {
    */
   public Optional<CertificateRejectedException> rejectionOf(X509Certificate certificate) {
     try {
-      CertificateChecker.checkStillValid(certificate, contexts.crl().current(), clock.instant());
+      CertificateChecker.checkStillValid(certificate,
+          contexts.revocation().crlFor(certificate), clock.instant());
       return Optional.empty();
     } catch (CertificateRejectedException e) {
       return Optional.of(e);
@@ -305,6 +360,7 @@ public final class TlsFactory {
     private int handshakeTimeoutMillis = DEFAULT_HANDSHAKE_TIMEOUT_MILLIS;
     private Clock clock = Clock.systemUTC();
     private ApplicationProtocols applicationProtocols = ApplicationProtocols.NONE;
+    private Duration revocationRefresh = DistributionPointCrls.DEFAULT_REFRESH;
 
     private Builder() {
     }
@@ -312,6 +368,15 @@ public final class TlsFactory {
     /** The ALPN names to offer as a client and to select from as a server (default: none). */
     public Builder applicationProtocols(ApplicationProtocols protocols) {
       this.applicationProtocols = Objects.requireNonNull(protocols);
+      return this;
+    }
+
+    /**
+     * How long an answer from the CA service's distribution point is used before it is asked
+     * again (when there is no CRL file); see {@link DistributionPointCrls}.
+     */
+    public Builder revocationRefresh(Duration refresh) {
+      this.revocationRefresh = Objects.requireNonNull(refresh);
       return this;
     }
 
@@ -326,7 +391,11 @@ public final class TlsFactory {
       return this;
     }
 
-    /** The CA's CRL, re-read whenever it changes. */
+    /**
+     * The CA's CRL, re-read whenever it changes. When the file does not exist, each
+     * certificate's CRL comes from the distribution point it names (the CA service), and the
+     * last good one is kept in {@code crl-cache/} beside where the file would be.
+     */
     public Builder crl(Path crlFile) {
       this.crl = crlFile;
       return this;
@@ -364,9 +433,20 @@ public final class TlsFactory {
       Objects.requireNonNull(caCertificate, "trustedCa is required");
       Objects.requireNonNull(crl, "crl is required");
       Objects.requireNonNull(certificate, "identity is required");
-      TlsContexts contexts = TlsContexts.load(caCertificate, crl, certificate, privateKey,
-          passphrase, role, clock);
-      return new TlsFactory(contexts, handshakeTimeoutMillis, clock, applicationProtocols);
+      Path crlFile = crl;
+      Clock checkClock = clock;
+      TlsContexts contexts = TlsContexts.load(caCertificate, ca -> Files.exists(crlFile)
+              ? new CrlSource(crlFile, ca, checkClock)
+              : new DistributionPointCrls(ca, crlCacheDirectory(crlFile), checkClock,
+                  revocationRefresh),
+          certificate, privateKey, passphrase, role, clock);
+      return new TlsFactory(contexts, crl, handshakeTimeoutMillis, clock,
+          applicationProtocols);
+    }
+
+    private static Path crlCacheDirectory(Path crlFile) {
+      Path folder = crlFile.toAbsolutePath().getParent();
+      return new PkiLayout(folder).crlCacheDirectory();
     }
   }
 }

@@ -36,6 +36,45 @@ public record Validity(Instant notBefore, Instant notAfter) {
     return new Validity(now.minus(CLOCK_SKEW_BACKDATE), now.plus(Duration.ofDays(days)));
   }
 
+  /** The shortest lifetime {@link #lifetime} accepts: renewal needs some room to work in. */
+  public static final Duration MIN_LIFETIME = Duration.ofSeconds(5);
+
+  /**
+   * Valid from a little before {@code now} for {@code lifetime} after it. The start is backdated
+   * by {@link #CLOCK_SKEW_BACKDATE}, or by a tenth of the lifetime when that is shorter, so that a
+   * short-lived certificate is not mostly spent before it is issued (renewal comes at two thirds
+   * of the whole period).
+   */
+  public static Validity lifetime(Instant now, Duration lifetime) {
+    if (lifetime.compareTo(MIN_LIFETIME) < 0
+        || lifetime.compareTo(Duration.ofDays(MAX_DAYS)) > 0) {
+      throw new PkiException("a lifetime of " + lifetime + " is out of range "
+          + MIN_LIFETIME.toSeconds() + " s.." + MAX_DAYS + " days");
+    }
+    Duration backdate = lifetime.dividedBy(10).compareTo(CLOCK_SKEW_BACKDATE) < 0
+        ? lifetime.dividedBy(10) : CLOCK_SKEW_BACKDATE;
+    return new Validity(now.minus(backdate), now.plus(lifetime));
+  }
+
+  /** The validity period of {@code certificate}. */
+  public static Validity of(java.security.cert.X509Certificate certificate) {
+    return new Validity(certificate.getNotBefore().toInstant(),
+        certificate.getNotAfter().toInstant());
+  }
+
+  /**
+   * When a certificate of this validity is renewed: once two thirds of it has passed, which
+   * leaves a third of the lifetime to try again while the CA service is down.
+   */
+  public Instant renewalDue() {
+    return notBefore.plus(length().multipliedBy(2).dividedBy(3));
+  }
+
+  /** How long the whole period is. */
+  public Duration length() {
+    return Duration.between(notBefore, notAfter);
+  }
+
   /** Whether {@code instant} lies inside this validity period. */
   public boolean contains(Instant instant) {
     return !instant.isBefore(notBefore) && !instant.isAfter(notAfter);

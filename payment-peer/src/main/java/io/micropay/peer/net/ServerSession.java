@@ -170,6 +170,11 @@ public final class ServerSession implements AutoCloseable {
     }
   }
 
+  /** From now on the end of this session is this peer's own doing, whoever ends it. */
+  public void retire() {
+    replies.closingHere();
+  }
+
   /** Closes the connection; the end is reported as this peer's own doing. */
   @Override
   public void close() {

@@ -77,13 +77,14 @@ final class IssueCommand implements Runnable {
     boolean noDefaultSans;
 
     @Option(names = "--cn", paramLabel = "<name>",
-        description = "The certificate's CN (default: the first DNS name).")
+        description = "The certificate's CN (default: the first DNS name, else the first IP "
+            + "address).")
     String commonName;
 
     @Override
     public Integer call() {
       List<GeneralName> sans = sans(noDefaultSans ? extraSans : concat(DEFAULT_SANS, extraSans));
-      String cn = commonName != null ? commonName : firstDnsName(sans);
+      String cn = commonName != null ? commonName : serverCommonName(sans);
       PkiLayout layout = options.ca.layout();
       CertificateAuthority ca = options.ca.open();
       Issued issued = ca.issueWithNewKey(new LeafRequest(Role.SERVER, cn, sans,
@@ -94,13 +95,23 @@ final class IssueCommand implements Runnable {
       return StandardCommandLine.OK;
     }
 
-    private static String firstDnsName(List<GeneralName> sans) {
+    /**
+     * The CN a server certificate takes when none is given: its first DNS name, or else its first
+     * IP address written as text (the SAN holds the address as raw bytes, which are no CN).
+     */
+    static String serverCommonName(List<GeneralName> sans) {
       for (GeneralName name : sans) {
         if (name.getTagNo() == GeneralName.dNSName) {
           return name.getName().toString();
         }
       }
-      return sans.isEmpty() ? "micropay-server" : sans.get(0).getName().toString();
+      for (GeneralName name : sans) {
+        if (name.getTagNo() == GeneralName.iPAddress) {
+          return SubjectAltNames.text(name).substring("IP:".length());
+        }
+      }
+      throw new io.micropay.pki.PkiException("a server certificate needs at least one "
+          + "--san DNS:<name> or IP:<address>");
     }
   }
 

@@ -15,7 +15,8 @@ import picocli.CommandLine;
     description = "The certificate authority of a micropay deployment.",
     subcommands = {InitCommand.class, IssueCommand.class, RequestCommand.class,
         SignCommand.class, RevokeCommand.class, CrlCommand.class, ListCommand.class,
-        ShowCommand.class, VerifyCommand.class, ExportCommand.class},
+        ShowCommand.class, VerifyCommand.class, ExportCommand.class, TokenCommand.class,
+        ServeCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 failure (message on stderr), 2 usage error.",
         "See docs/pki.md for the enrollment flow and revocation."})
 public final class PkiCommand implements Runnable {

@@ -38,11 +38,14 @@ final class RevokeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CertificateAuthority authority = ca.open();
-    IssuedCertificate revoked = authority.revoke(target, RevocationReason.parse(reason),
-        crlDays);
-    spec.commandLine().getOut().println("revoked " + revoked.subject() + " serial "
-        + revoked.serialHex() + " (" + revoked.revocationReason().orElseThrow().openSslName()
-        + "); wrote " + ca.layout().crl());
+    for (IssuedCertificate revoked : authority.revoke(target, RevocationReason.parse(reason),
+        crlDays)) {
+      spec.commandLine().getOut().println("revoked " + revoked.subject() + " serial "
+          + revoked.serialHex() + " (" + revoked.revocationReason().orElseThrow().openSslName()
+          + ")");
+    }
+    spec.commandLine().getOut().println("wrote " + ca.layout().crl()
+        + "; a running 'pki serve' publishes it at once");
     return StandardCommandLine.OK;
   }
 }

@@ -62,7 +62,7 @@ final class SignCommand implements Callable<Integer> {
     Path target = out;
     if (target == null) {
       target = wanted == Role.SERVER ? layout.serverCertificate()
-          : layout.peerCertificate(CsrPolicy.check(csr).commonName());
+          : layout.peerCertificate(CsrPolicy.check(csr, wanted).commonName());
     }
     Issued issued = ca.open().signRequest(csr, wanted, IssueCommand.sans(sans),
         validity.validity(Instant.now()),

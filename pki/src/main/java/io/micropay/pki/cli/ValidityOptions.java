@@ -2,6 +2,7 @@ package io.micropay.pki.cli;
 
 import io.micropay.pki.PkiException;
 import io.micropay.pki.Validity;
+import java.time.Duration;
 import java.time.Instant;
 import picocli.CommandLine.Option;
 
@@ -10,6 +11,10 @@ final class ValidityOptions {
   @Option(names = "--days", paramLabel = "<days>",
       description = "Valid for this many days from now (default: ${DEFAULT-VALUE}).")
   int days;
+
+  @Option(names = "--lifetime", paramLabel = "<duration>", converter = DurationConverter.class,
+      description = "Valid for this long from now instead of --days, e.g. 7d or 12h.")
+  Duration lifetime;
 
   @Option(names = "--not-before", paramLabel = "<instant>",
       description = "Explicit start of validity, e.g. 2026-01-01T00:00:00Z (with --not-after).")
@@ -27,6 +32,9 @@ final class ValidityOptions {
     if ((notBefore == null) != (notAfter == null)) {
       throw new PkiException("--not-before and --not-after go together");
     }
-    return notBefore != null ? new Validity(notBefore, notAfter) : Validity.days(now, days);
+    if (notBefore != null) {
+      return new Validity(notBefore, notAfter);
+    }
+    return lifetime != null ? Validity.lifetime(now, lifetime) : Validity.days(now, days);
   }
 }

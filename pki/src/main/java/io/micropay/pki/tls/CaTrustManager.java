@@ -31,21 +31,23 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 final class CaTrustManager extends X509ExtendedTrustManager {
   private final VerifiedSignatures signatures;
-  private final CrlSource crl;
+  private final RevocationSource revocation;
   private final Clock clock;
   private final Role expectedServerRole;
   private final X509ExtendedTrustManager pkix;
 
   /**
    * @param signatures the CA, and the certificates whose signature it already verified
+   * @param revocation where the CRL comes from
    * @param expectedServerRole the role a TLS server must have when this side is the client:
    *     {@link Role#SERVER} when dialling the payment server, {@link Role#PEER} when dialling a
-   *     payee. TLS clients must always be peers.
+   *     payee, {@link Role#CA_SERVICE} when dialling the CA service. TLS clients must always
+   *     be peers.
    */
-  CaTrustManager(VerifiedSignatures signatures, CrlSource crl, Clock clock,
+  CaTrustManager(VerifiedSignatures signatures, RevocationSource revocation, Clock clock,
       Role expectedServerRole) {
     this.signatures = signatures;
-    this.crl = crl;
+    this.revocation = revocation;
     this.clock = clock;
     this.expectedServerRole = expectedServerRole;
     this.pkix = jdkPkixTrustManager(signatures.ca());
@@ -105,7 +107,7 @@ final class CaTrustManager extends X509ExtendedTrustManager {
           BasicReason.UNSPECIFIED);
     }
     try {
-      CertificateChecker.check(chain[0], signatures, crl.current(), clock.instant(),
+      CertificateChecker.check(chain[0], signatures, revocation::crlFor, clock.instant(),
           Optional.of(expectedRole));
     } catch (PkiException e) {
       // The CRL cannot be used (missing, forged or stale): refuse rather than trust blindly.
@@ -114,7 +116,7 @@ final class CaTrustManager extends X509ExtendedTrustManager {
     }
   }
 
-  private static X509ExtendedTrustManager jdkPkixTrustManager(X509Certificate ca) {
+  static X509ExtendedTrustManager jdkPkixTrustManager(X509Certificate ca) {
     try {
       PKIXBuilderParameters parameters =
           new PKIXBuilderParameters(Set.of(new TrustAnchor(ca, null)), new X509CertSelector());

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * new CRL into place). A CRL is used only when the CA signed it; a CRL whose nextUpdate has passed
  * is refused, so a deployment whose CRL is no longer maintained fails closed and says so.
  */
-public final class CrlSource {
+public final class CrlSource implements RevocationSource {
   private static final Logger LOG = LoggerFactory.getLogger(CrlSource.class);
 
   private final Path file;
@@ -50,6 +50,17 @@ public final class CrlSource {
   /** The file this source reads. */
   public Path file() {
     return file;
+  }
+
+  /** The file's CRL speaks for every certificate of the CA. */
+  @Override
+  public X509CRL crlFor(X509Certificate certificate) {
+    return current();
+  }
+
+  @Override
+  public String describe() {
+    return "the CRL file " + file;
   }
 
   /**
@@ -92,21 +103,29 @@ public final class CrlSource {
   }
 
   private Loaded load(BasicFileAttributes attributes) {
-    X509CRL crl = Pem.readCrl(file);
+    X509CRL crl = requireSignedBy(Pem.readCrl(file), ca, "the CRL " + file);
+    return new Loaded(crl, CertificateSigner.crlNumber(crl), attributes.fileKey(),
+        attributes.lastModifiedTime().toMillis(), attributes.size());
+  }
+
+  /**
+   * {@code crl}, once it is known to be issued and signed by {@code ca} and to carry a
+   * nextUpdate; {@code origin} names it in the error otherwise ("the CRL from http://...").
+   */
+  static X509CRL requireSignedBy(X509CRL crl, X509Certificate ca, String origin) {
     if (!crl.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
-      throw new PkiException("the CRL " + file + " is issued by "
+      throw new PkiException(origin + " is issued by "
           + crl.getIssuerX500Principal().getName() + ", not by this deployment's CA");
     }
     try {
       crl.verify(ca.getPublicKey());
     } catch (GeneralSecurityException e) {
-      throw new PkiException("the CRL " + file + " is not signed by this deployment's CA", e);
+      throw new PkiException(origin + " is not signed by this deployment's CA", e);
     }
     if (crl.getNextUpdate() == null) {
-      throw new PkiException("the CRL " + file + " has no nextUpdate; make it with 'pki crl'");
+      throw new PkiException(origin + " has no nextUpdate; make it with 'pki crl'");
     }
-    return new Loaded(crl, CertificateSigner.crlNumber(crl), attributes.fileKey(),
-        attributes.lastModifiedTime().toMillis(), attributes.size());
+    return crl;
   }
 
   private static boolean sameFile(Loaded known, BasicFileAttributes attributes) {

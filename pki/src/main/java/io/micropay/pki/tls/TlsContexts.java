@@ -8,37 +8,45 @@ import io.micropay.pki.x509.CertificateRejectedException;
 import io.micropay.pki.x509.Pem;
 import io.micropay.pki.x509.Subjects;
 import io.micropay.pki.x509.VerifiedSignatures;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.KeyManagerFactory;
+import java.util.function.Function;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManager;
 
 /**
- * The loaded TLS material of one process: its own certificate and key, the CA, the CRL source,
- * and two SSLContexts that differ only in the role they require of a TLS server: one for dialling
- * the payment server, one for everything peer-facing (accepting peers, dialling payees).
+ * The loaded TLS material of one process: its own certificate and key, the CA, where revocations
+ * come from, and three SSLContexts that differ only in the role they require of a TLS server: one
+ * for dialling the payment server, one for everything peer-facing (accepting peers, dialling
+ * payees), one for dialling the CA service. All three present the identity of one
+ * {@link RenewableKeyManager}, so a renewed certificate reaches every one of them at once.
  */
 public final class TlsContexts {
   /** How long a TLS session may be resumed, in seconds: bounds how stale a resumption can be. */
   public static final int SESSION_TIMEOUT_SECONDS = 3600;
 
   private final VerifiedSignatures signatures;
-  private final CrlSource crl;
-  private final LoadedIdentity identity;
+  private final RevocationSource revocation;
+  private final RenewableKeyManager keyManager;
+  private final Role role;
+  private final Clock clock;
   private final SSLContext serverFacing;
   private final SSLContext peerFacing;
+  private final SSLContext caFacing;
   private final SSLParameters baseParameters;
+  private volatile LoadedIdentity identity;
 
   /**
    * This process's own certificate and its account name (CN).
@@ -49,45 +57,95 @@ public final class TlsContexts {
   public record LoadedIdentity(X509Certificate certificate, String accountName) {
   }
 
-  private TlsContexts(VerifiedSignatures signatures, CrlSource crl, LoadedIdentity identity,
-      SSLContext serverFacing, SSLContext peerFacing) {
+  private TlsContexts(VerifiedSignatures signatures, RevocationSource revocation,
+      RenewableKeyManager keyManager, Role role, Clock clock) throws GeneralSecurityException {
     this.signatures = signatures;
-    this.crl = crl;
-    this.identity = identity;
-    this.serverFacing = serverFacing;
-    this.peerFacing = peerFacing;
+    this.revocation = revocation;
+    this.keyManager = keyManager;
+    this.role = role;
+    this.clock = clock;
+    this.serverFacing = context(keyManager,
+        new CaTrustManager(signatures, revocation, clock, Role.SERVER));
+    this.peerFacing = context(keyManager,
+        new CaTrustManager(signatures, revocation, clock, Role.PEER));
+    this.caFacing = context(keyManager,
+        new CaTrustManager(signatures, revocation, clock, Role.CA_SERVICE));
     this.baseParameters = TlsPolicy.parameters(peerFacing.getSupportedSSLParameters());
+    this.identity = identityOf(keyManager.current().certificate());
   }
 
   /** Reads every file and checks that they belong together; throws PkiException when not. */
   public static TlsContexts load(Path caFile, Path crlFile, Path certificateFile, Path keyFile,
       Passphrase passphrase, Role role, Clock clock) {
+    return load(caFile, ca -> new CrlSource(crlFile, ca, clock), certificateFile, keyFile,
+        passphrase, role, clock);
+  }
+
+  /**
+   * As above, with revocations from the source {@code revocationFor} makes for the CA read from
+   * {@code caFile}.
+   */
+  public static TlsContexts load(Path caFile,
+      Function<X509Certificate, RevocationSource> revocationFor, Path certificateFile,
+      Path keyFile, Passphrase passphrase, Role role, Clock clock) {
     TlsPolicy.ensureInstalled();
     X509Certificate ca = Pem.readCertificate(caFile);
-    CrlSource crl = new CrlSource(crlFile, ca, clock);
+    RevocationSource revocation = revocationFor.apply(ca);
     List<X509Certificate> chain = Pem.readCertificates(certificateFile);
     PrivateKey key = Pem.readPrivateKey(keyFile, passphrase);
-    X509Certificate leaf = chain.get(0);
     VerifiedSignatures signatures = new VerifiedSignatures(ca,
         VerifiedSignatures.DEFAULT_MAX_ENTRIES);
     try {
-      CertificateChecker.check(leaf, signatures, crl.current(), clock.instant(),
+      CertificateChecker.check(chain.get(0), signatures, revocation::crlFor, clock.instant(),
           Optional.of(role));
     } catch (CertificateRejectedException e) {
       throw new PkiException("cannot use " + certificateFile + ": " + e.getMessage(), e);
     }
-    requireMatchingKey(leaf, key, certificateFile, keyFile);
-    LoadedIdentity identity = new LoadedIdentity(leaf, Subjects.commonName(leaf).orElseThrow());
+    requireMatchingKey(chain.get(0), key, certificateFile.toString(), keyFile.toString());
     try {
-      KeyManagerFactory keyManagers = keyManagers(chain, key);
-      SSLContext serverFacing = context(keyManagers,
-          new CaTrustManager(signatures, crl, clock, Role.SERVER));
-      SSLContext peerFacing = context(keyManagers,
-          new CaTrustManager(signatures, crl, clock, Role.PEER));
-      return new TlsContexts(signatures, crl, identity, serverFacing, peerFacing);
-    } catch (GeneralSecurityException | IOException e) {
+      return new TlsContexts(signatures, revocation,
+          new RenewableKeyManager(new RenewableKeyManager.Identity(chain, key)), role, clock);
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK could not make a TLS context", e);
     }
+  }
+
+  /**
+   * Presents {@code chain} (a renewed certificate first) and {@code key} from the next handshake
+   * on, once they pass the checks {@link #load} makes: the CA's, valid now, not revoked, of this
+   * process's role and name, and the key the certificate's. Connections open now are not
+   * touched; cached TLS sessions are dropped so that none resumes with the old certificate.
+   */
+  public void replaceIdentity(List<X509Certificate> chain, PrivateKey key) {
+    X509Certificate leaf = chain.get(0);
+    try {
+      CertificateChecker.check(leaf, signatures, revocation::crlFor, clock.instant(),
+          Optional.of(role));
+    } catch (CertificateRejectedException e) {
+      throw new PkiException("cannot use the renewed certificate: " + e.getMessage(), e);
+    }
+    LoadedIdentity renewed = identityOf(leaf);
+    if (!renewed.accountName().equals(identity.accountName())) {
+      throw new PkiException("the renewed certificate is for '" + renewed.accountName()
+          + "', not for '" + identity.accountName() + "'");
+    }
+    requireMatchingKey(leaf, key, "the renewed certificate", "its key");
+    keyManager.replace(new RenewableKeyManager.Identity(chain, key));
+    identity = renewed;
+    for (SSLContext context : List.of(serverFacing, peerFacing, caFacing)) {
+      forgetSessions(context.getServerSessionContext());
+      forgetSessions(context.getClientSessionContext());
+    }
+  }
+
+  /** The private key presented now, for a renewal request signed by this process. */
+  public PrivateKey privateKey() {
+    return keyManager.current().key();
+  }
+
+  /** The role this process's certificate has. */
+  public Role role() {
+    return role;
   }
 
   public X509Certificate ca() {
@@ -99,8 +157,9 @@ public final class TlsContexts {
     return signatures;
   }
 
-  public CrlSource crl() {
-    return crl;
+  /** Where revocations come from. */
+  public RevocationSource revocation() {
+    return revocation;
   }
 
   public LoadedIdentity identity() {
@@ -115,6 +174,11 @@ public final class TlsContexts {
   /** For accepting peers and dialling payees: the other side must have the peer role. */
   public SSLContext peerFacing() {
     return peerFacing;
+  }
+
+  /** For dialling the CA service: its certificate must have the CA service role. */
+  public SSLContext caFacing() {
+    return caFacing;
   }
 
   /** Fresh parameters for a server socket or engine: client certificate required. */
@@ -137,29 +201,30 @@ public final class TlsContexts {
     return parameters;
   }
 
-  private static SSLContext context(KeyManagerFactory keyManagers, CaTrustManager trust)
+  private static LoadedIdentity identityOf(X509Certificate leaf) {
+    return new LoadedIdentity(leaf, Subjects.commonName(leaf).orElseThrow());
+  }
+
+  private static void forgetSessions(SSLSessionContext sessions) {
+    for (byte[] id : Collections.list(sessions.getIds())) {
+      SSLSession session = sessions.getSession(id);
+      if (session != null) {
+        session.invalidate();
+      }
+    }
+  }
+
+  private static SSLContext context(RenewableKeyManager keyManager, CaTrustManager trust)
       throws GeneralSecurityException {
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(keyManagers.getKeyManagers(), new TrustManager[] {trust}, new SecureRandom());
+    context.init(new KeyManager[] {keyManager}, new TrustManager[] {trust}, new SecureRandom());
     context.getServerSessionContext().setSessionTimeout(SESSION_TIMEOUT_SECONDS);
     context.getClientSessionContext().setSessionTimeout(SESSION_TIMEOUT_SECONDS);
     return context;
   }
 
-  private static KeyManagerFactory keyManagers(List<X509Certificate> chain, PrivateKey key)
-      throws GeneralSecurityException, IOException {
-    char[] inMemoryPassword = new char[0];
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setKeyEntry("identity", key, inMemoryPassword,
-        chain.toArray(X509Certificate[]::new));
-    KeyManagerFactory factory = KeyManagerFactory.getInstance("SunX509");
-    factory.init(store, inMemoryPassword);
-    return factory;
-  }
-
   private static void requireMatchingKey(X509Certificate certificate, PrivateKey key,
-      Path certificateFile, Path keyFile) {
+      String certificateFile, String keyFile) {
     try {
       String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
       byte[] probe = new byte[32];

@@ -9,6 +9,7 @@ import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The checks that decide whether this deployment accepts a certificate, each failure with its
@@ -40,10 +41,31 @@ public final class CertificateChecker {
    */
   public static void check(X509Certificate leaf, VerifiedSignatures signatures, X509CRL crl,
       Instant now, Optional<Role> expectedRole) throws CertificateRejectedException {
+    check(leaf, signatures, certificate -> crl, now, expectedRole);
+  }
+
+  /**
+   * The same checks, with the CRL asked of {@code crlFor} only once the signature verified: a
+   * CRL may be fetched from the URL a certificate names, and only the CA's URLs are followed.
+   */
+  public static void check(X509Certificate leaf, VerifiedSignatures signatures,
+      Function<X509Certificate, X509CRL> crlFor, Instant now, Optional<Role> expectedRole)
+      throws CertificateRejectedException {
     checkIssuer(leaf, signatures);
     checkValidity(leaf, now);
     checkRole(leaf, expectedRole);
-    checkNotRevoked(leaf, crl);
+    checkNotRevoked(leaf, crlFor.apply(leaf));
+  }
+
+  /**
+   * Issued by the CA, with a signature that verifies, and inside its validity period: what the
+   * CA service asks of a certificate presented to renew or revoke, before it looks the
+   * certificate up in its own index (which knows about revocations before any CRL does).
+   */
+  public static void checkSignedAndInDate(X509Certificate leaf, VerifiedSignatures signatures,
+      Instant now) throws CertificateRejectedException {
+    checkIssuer(leaf, signatures);
+    checkValidity(leaf, now);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.micropay.pki.x509;
 
+import io.micropay.pki.CaUrls;
 import io.micropay.pki.KeyAlgorithm;
 import io.micropay.pki.PkiException;
 import io.micropay.pki.RevocationReason;
@@ -17,12 +18,18 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -31,6 +38,9 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.OCSPException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -99,13 +109,23 @@ public final class CertificateSigner {
   /** A leaf certificate for {@code subjectKey} with the profile of {@code role}. */
   public X509Certificate issueLeaf(X500Name subject, PublicKey subjectKey, Role role,
       List<GeneralName> subjectAltNames, Validity validity) {
-    if (role == Role.SERVER && subjectAltNames.isEmpty()) {
-      throw new PkiException("a server certificate needs at least one subject alternative name");
+    return issueLeaf(subject, subjectKey, role, subjectAltNames, validity, Optional.empty());
+  }
+
+  /**
+   * A leaf certificate as above that also names where its revocation status is published: the
+   * OCSP responder (Authority Information Access) and the CRL (CRL distribution point).
+   */
+  public X509Certificate issueLeaf(X500Name subject, PublicKey subjectKey, Role role,
+      List<GeneralName> subjectAltNames, Validity validity, Optional<CaUrls> urls) {
+    if (role.isHostRole() && subjectAltNames.isEmpty()) {
+      throw new PkiException("a " + role.organisationalUnit() + " certificate needs at least "
+          + "one subject alternative name");
     }
     return sign(subject, subjectKey, validity, builder -> {
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      builder.addExtension(Extension.extendedKeyUsage, false, role == Role.SERVER
+      builder.addExtension(Extension.extendedKeyUsage, false, role.isHostRole()
           ? new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth)
           : new ExtendedKeyUsage(new KeyPurposeId[] {
               KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}));
@@ -113,7 +133,21 @@ public final class CertificateSigner {
         builder.addExtension(Extension.subjectAlternativeName, false,
             new GeneralNames(subjectAltNames.toArray(GeneralName[]::new)));
       }
+      if (urls.isPresent()) {
+        addRevocationPointers(builder, urls.get());
+      }
     });
+  }
+
+  private static void addRevocationPointers(X509v3CertificateBuilder builder, CaUrls urls)
+      throws IOException {
+    builder.addExtension(Extension.authorityInfoAccess, false,
+        new AuthorityInformationAccess(AccessDescription.id_ad_ocsp,
+            new GeneralName(GeneralName.uniformResourceIdentifier, urls.ocsp().toString())));
+    builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(
+        new DistributionPoint[] {new DistributionPoint(new DistributionPointName(
+            new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier,
+                urls.crl().toString()))), null, null)}));
   }
 
   /** One revoked certificate in a CRL. */
@@ -135,6 +169,18 @@ public final class CertificateSigner {
       return new JcaX509CRLConverter().getCRL(builder.build(contentSigner()));
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("signing a CRL failed", e);
+    }
+  }
+
+  /**
+   * Signs the OCSP response {@code builder} holds, as of {@code producedAt}: the CA is its own
+   * responder (RFC 6960 section 4.2.2.2), so no responder certificate is sent with it.
+   */
+  public BasicOCSPResp signOcsp(BasicOCSPRespBuilder builder, Instant producedAt) {
+    try {
+      return builder.build(contentSigner(), null, Date.from(producedAt));
+    } catch (OCSPException | GeneralSecurityException e) {
+      throw new IllegalStateException("signing an OCSP response failed", e);
     }
   }
 

@@ -3,6 +3,7 @@ package io.micropay.pki.x509;
 import io.micropay.pki.KeyAlgorithm;
 import io.micropay.pki.PeerNames;
 import io.micropay.pki.PkiException;
+import io.micropay.pki.Role;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
@@ -31,8 +32,9 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
  * <ol>
  *   <li>proof of possession: the request is signed by the key it asks a certificate for;</li>
  *   <li>the signature uses SHA-256 or stronger;</li>
- *   <li>the subject is exactly one CN (optionally with the OU the CA itself would write), and the
- *       CN is a valid account name;</li>
+ *   <li>the subject is exactly one CN, optionally with an OU that must name the role the request
+ *       is signed for (a request for {@code OU=server} is never quietly signed as a peer); a
+ *       peer's CN is a valid account name;</li>
  *   <li>the key is EC P-256 or P-384, or RSA of {@value KeyAlgorithm#MIN_RSA_BITS} to
  *       {@value KeyAlgorithm#MAX_RSA_BITS} bits.</li>
  * </ol>
@@ -59,13 +61,21 @@ public final class CsrPolicy {
       List<String> ignoredExtensions) {
   }
 
-  /** Checks {@code request} and returns what the CA will certify, or throws saying why not. */
+  /** Checks a peer's {@code request}; see {@link #check(PKCS10CertificationRequest, Role)}. */
   public static AcceptedRequest check(PKCS10CertificationRequest request) {
+    return check(request, Role.PEER);
+  }
+
+  /**
+   * Checks {@code request}, to be signed as a {@code role} certificate, and returns what the CA
+   * will certify, or throws saying why not.
+   */
+  public static AcceptedRequest check(PKCS10CertificationRequest request, Role role) {
     JcaPKCS10CertificationRequest jca = new JcaPKCS10CertificationRequest(request);
     PublicKey publicKey = publicKey(jca);
     checkProofOfPossession(request, publicKey);
     checkSignatureAlgorithm(request);
-    String commonName = checkSubject(request);
+    String commonName = checkSubject(request, role);
     checkKey(publicKey);
     return new AcceptedRequest(commonName, publicKey, requestedExtensions(request));
   }
@@ -102,7 +112,7 @@ public final class CsrPolicy {
     }
   }
 
-  private static String checkSubject(PKCS10CertificationRequest request) {
+  private static String checkSubject(PKCS10CertificationRequest request, Role role) {
     RDN[] rdns = request.getSubject().getRDNs();
     String commonName = Subjects.commonName(request.getSubject()).orElseThrow(
         () -> new PkiException("the request's subject '" + request.getSubject()
@@ -114,7 +124,28 @@ public final class CsrPolicy {
             + "' may hold only CN=<account name>; the CA writes the rest");
       }
     }
-    return PeerNames.requireValid(commonName);
+    checkRequestedRole(request, role);
+    return role == Role.PEER ? PeerNames.requireValid(commonName) : commonName;
+  }
+
+  /** An OU in the request is a role it asks for: it must be the role it is signed as. */
+  private static void checkRequestedRole(PKCS10CertificationRequest request, Role role) {
+    RDN[] units = request.getSubject().getRDNs(BCStyle.OU);
+    if (units.length == 0) {
+      return;
+    }
+    String asked = units.length == 1 ? Subjects.value(units[0]) : "";
+    if (units.length > 1 || !asked.equals(role.organisationalUnit())) {
+      String wanted = Role.fromOrganisationalUnit(asked)
+          .map(other -> "; to sign it as a " + other.organisationalUnit() + " certificate, say "
+              + "--role " + other.organisationalUnit()
+              + (other == Role.SERVER ? " with its --san names" : ""))
+          .orElse("; micropay's roles are " + java.util.Arrays.stream(Role.values())
+              .map(Role::organisationalUnit).toList());
+      throw new PkiException("the request asks for OU=" + (units.length > 1 ? "(several)" : asked)
+          + " but is being signed as a " + role.organisationalUnit() + " certificate, whose OU "
+          + "is " + role.organisationalUnit() + wanted);
+    }
   }
 
   private static void checkKey(PublicKey publicKey) {

@@ -62,17 +62,7 @@ public final class Pem {
 
   /** Every certificate in {@code file}, in order (a leaf first, then its chain). */
   public static List<X509Certificate> readCertificates(Path file) {
-    List<X509Certificate> certificates = new ArrayList<>();
-    for (Object object : readObjects(file)) {
-      if (!(object instanceof X509CertificateHolder holder)) {
-        throw new PkiException(file + " holds " + describe(object) + ", not a certificate");
-      }
-      certificates.add(toCertificate(holder));
-    }
-    if (certificates.isEmpty()) {
-      throw new PkiException(file + " holds no PEM certificate");
-    }
-    return certificates;
+    return parseCertificates(readText(file), file.toString());
   }
 
   /** The first certificate in {@code file}. */
@@ -128,16 +118,58 @@ public final class Pem {
 
   /** Every PEM object in {@code file}, for {@code pki show}. */
   public static List<Object> readObjects(Path file) {
-    String text = readText(file);
+    return parseObjects(readText(file), file.toString());
+  }
+
+  /**
+   * Every PEM object in {@code text}, which came from {@code origin} (a file, a request body);
+   * the caller bounds its length.
+   */
+  public static List<Object> parseObjects(String text, String origin) {
     List<Object> objects = new ArrayList<>();
     try (PEMParser parser = new PEMParser(new StringReader(text))) {
       for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
         objects.add(object);
       }
     } catch (IOException | RuntimeException e) {
-      throw new PkiException(file + " is not a valid PEM file: " + e.getMessage(), e);
+      throw new PkiException(origin + " is not valid PEM: " + e.getMessage(), e);
     }
     return objects;
+  }
+
+  /** The one certificate request in {@code text}, from {@code origin}. */
+  public static PKCS10CertificationRequest parseCsr(String text, String origin) {
+    List<Object> objects = parseObjects(text, origin);
+    if (objects.size() == 1 && objects.get(0) instanceof PKCS10CertificationRequest request) {
+      return request;
+    }
+    throw new PkiException(origin + " holds " + (objects.size() == 1
+        ? describe(objects.get(0)) : objects.size() + " PEM objects")
+        + ", not one certificate request");
+  }
+
+  /** The certificates in {@code text}, from {@code origin}, in order; at least one. */
+  public static List<X509Certificate> parseCertificates(String text, String origin) {
+    List<X509Certificate> certificates = new ArrayList<>();
+    for (Object object : parseObjects(text, origin)) {
+      if (!(object instanceof X509CertificateHolder holder)) {
+        throw new PkiException(origin + " holds " + describe(object) + ", not a certificate");
+      }
+      certificates.add(toCertificate(holder));
+    }
+    if (certificates.isEmpty()) {
+      throw new PkiException(origin + " holds no PEM certificate");
+    }
+    return certificates;
+  }
+
+  /** A CRL in DER, as a distribution point serves it, from {@code origin}. */
+  public static X509CRL crlFromDer(byte[] der, String origin) {
+    try {
+      return new JcaX509CRLConverter().getCRL(new X509CRLHolder(der));
+    } catch (IOException | CRLException | RuntimeException e) {
+      throw new PkiException(origin + " is not a DER CRL: " + e.getMessage(), e);
+    }
   }
 
   /** Writes certificates (a leaf and optionally its chain) to {@code file}. */

@@ -3,9 +3,14 @@ package io.micropay.pki.x509;
 import io.micropay.pki.PkiException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 
 /**
  * Parses the subject alternative names of a server certificate as given on the command line:
@@ -71,5 +76,36 @@ public final class SubjectAltNames {
     } catch (UnknownHostException | IllegalArgumentException e) {
       throw new PkiException("'" + address + "' is not a valid IP address");
     }
+  }
+
+  /** The text form of a DNS or IP entry, as {@link #parse} reads it: {@code IP:10.0.0.1}. */
+  public static String text(GeneralName name) {
+    if (name.getTagNo() == GeneralName.iPAddress) {
+      byte[] octets = org.bouncycastle.asn1.ASN1OctetString.getInstance(name.getName())
+          .getOctets();
+      try {
+        return "IP:" + InetAddress.getByAddress(octets).getHostAddress();
+      } catch (UnknownHostException e) {
+        throw new PkiException("an IP subject alternative name of " + octets.length
+            + " bytes is neither IPv4 nor IPv6", e);
+      }
+    }
+    return "DNS:" + name.getName();
+  }
+
+  /** The DNS and IP subject alternative names of {@code certificate}, in order. */
+  public static List<GeneralName> of(X509Certificate certificate) {
+    byte[] value = certificate.getExtensionValue(Extension.subjectAlternativeName.getId());
+    if (value == null) {
+      return List.of();
+    }
+    List<GeneralName> names = new ArrayList<>();
+    for (GeneralName name : GeneralNames.getInstance(
+        org.bouncycastle.asn1.ASN1OctetString.getInstance(value).getOctets()).getNames()) {
+      if (name.getTagNo() == GeneralName.dNSName || name.getTagNo() == GeneralName.iPAddress) {
+        names.add(name);
+      }
+    }
+    return names;
   }
 }

@@ -77,13 +77,18 @@ public final class Subjects {
     return text.toString();
   }
 
+  /** The value of a single-valued RDN as text. */
+  public static String value(RDN rdn) {
+    ASN1Encodable value = rdn.getFirst().getValue();
+    return value instanceof ASN1String string ? string.getString()
+        : IETFUtils.valueToString(value);
+  }
+
   private static Optional<String> single(X500Name name, ASN1ObjectIdentifier attribute) {
     RDN[] rdns = name.getRDNs(attribute);
     if (rdns.length != 1 || rdns[0].isMultiValued()) {
       return Optional.empty();
     }
-    ASN1Encodable value = rdns[0].getFirst().getValue();
-    return Optional.of(value instanceof ASN1String string
-        ? string.getString() : IETFUtils.valueToString(value));
+    return Optional.of(value(rdns[0]));
   }
 }

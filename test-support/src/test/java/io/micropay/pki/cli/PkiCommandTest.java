@@ -117,6 +117,39 @@ class PkiCommandTest {
   }
 
   @Test
+  void aServerNamedOnlyByAnIpAddressTakesTheAddressAsItsCn() {
+    ok("init", "--dir", ssl.toString());
+    Run issue = ok("issue", "server", "--dir", ssl.toString(), "--no-default-sans", "--san",
+        "IP:10.213.0.1");
+    assertTrue(issue.out().contains("CN=10.213.0.1"), issue.out());
+    OpenSsl.Result text = OpenSsl.run(OPENSSL_TIMEOUT, "x509", "-noout", "-subject", "-ext",
+        "subjectAltName", "-in", ssl.resolve("server.crt").toString());
+    assertTrue(text.stdout().contains("CN = 10.213.0.1"), text.output());
+    assertTrue(text.stdout().contains("IP Address:10.213.0.1"), text.output());
+    Run none = run("issue", "server", "--dir", ssl.toString(), "--no-default-sans", "--renew");
+    assertEquals(1, none.exitCode());
+    assertTrue(none.err().contains("needs at least one --san"), none.err());
+  }
+
+  @Test
+  void aRequestForOuServerIsNotSignedAsAPeer() {
+    ok("init", "--dir", ssl.toString());
+    Path csr = directory.resolve("server.csr");
+    OpenSsl.Result request = OpenSsl.run(OPENSSL_TIMEOUT, "req", "-new", "-newkey", "ec",
+        "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=localhost/OU=server",
+        "-keyout", directory.resolve("server.key").toString(), "-out", csr.toString());
+    assertEquals(0, request.exitCode(), request.output());
+    Run asPeer = run("sign", "--dir", ssl.toString(), csr.toString());
+    assertEquals(1, asPeer.exitCode());
+    assertTrue(asPeer.err().contains("asks for OU=server but is being signed as a peer")
+        && asPeer.err().contains("--role server"), asPeer.err());
+    assertFalse(Files.exists(ssl.resolve("peers/localhost.crt")), "nothing was signed");
+    Run asServer = ok("sign", "--dir", ssl.toString(), "--role", "server", "--san",
+        "DNS:localhost", csr.toString());
+    assertTrue(asServer.out().contains("/OU=server/CN=localhost"), asServer.out());
+  }
+
+  @Test
   void initWithoutForceLeavesTheCaAlone() throws Exception {
     ok("init", "--dir", ssl.toString());
     byte[] key = Files.readAllBytes(ssl.resolve("ca.key"));
