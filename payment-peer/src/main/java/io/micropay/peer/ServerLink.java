@@ -288,19 +288,27 @@ final class ServerLink implements AutoCloseable {
         + "; reconnecting");
   }
 
+  /** Schedules the next attempt; says {@code notice} (if any) with when it will be. */
   private void scheduleAttempt(String notice) {
     Duration delay;
+    int attempt;
     synchronized (state) {
       if (state.closed || state.stopReason != null) {
         return;
       }
-      delay = backoff.delay(state.attempt, ThreadLocalRandom.current()::nextDouble);
+      attempt = state.attempt;
+      delay = backoff.delay(attempt, ThreadLocalRandom.current()::nextDouble);
       state.nextAttemptNanos = System.nanoTime() + delay.toNanos();
       state.attemptTimer = timer.schedule(this::attempt, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
     if (notice != null) {
-      events.notice(notice);
+      events.notice(notice + " (attempt " + attempt + " in " + seconds(delay) + ")");
     }
+  }
+
+  private static String seconds(Duration delay) {
+    return delay.toMillis() < 10_000 ? String.format(java.util.Locale.ROOT, "%.1f s",
+        delay.toMillis() / 1000.0) : delay.toSeconds() + " s";
   }
 
   /** On the timer: one reconnect attempt, to the next server in turn. */
@@ -330,8 +338,7 @@ final class ServerLink implements AutoCloseable {
         changed = state.failed(e.getMessage(), config.servers().size());
       }
       LOG.info("reconnect attempt failed: {}", e.getMessage());
-      scheduleAttempt(changed == null ? null : "still offline: " + changed + "; "
-          + status());
+      scheduleAttempt(changed == null ? null : "still offline: " + changed);
     }
   }
 

@@ -15,29 +15,29 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Real peers for end-to-end tests, talking to a {@link TestServer} over loopback TLS. */
-final class Peers {
-  static final Duration PROMPT_TIMEOUT = Duration.ofSeconds(5);
+public final class Peers {
+  public static final Duration PROMPT_TIMEOUT = Duration.ofSeconds(5);
   /** How long a report waits for a lost server: short, tests restart servers at once. */
-  static final Duration REPORT_WAIT = Duration.ofSeconds(10);
+  public static final Duration REPORT_WAIT = Duration.ofSeconds(10);
 
   private Peers() {
   }
 
   /** Notices a peer printed, kept for assertions. */
-  static final class Notices implements PeerEvents {
-    final List<String> lines = new CopyOnWriteArrayList<>();
+  public static final class Notices implements PeerEvents {
+    public final List<String> lines = new CopyOnWriteArrayList<>();
 
     @Override
     public void notice(String message) {
       lines.add(message);
     }
 
-    boolean any(String text) {
+    public boolean any(String text) {
       return lines.stream().anyMatch(line -> line.contains(text));
     }
   }
 
-  static PeerConfig config(TestServer server, String name, AcceptPolicy policy, int port) {
+  public static PeerConfig config(TestServer server, String name, AcceptPolicy policy, int port) {
     TestPki.Identity identity = server.pki().peer(name);
     return new PeerConfig(server.pki().layout(), identity.certificate(), identity.key(),
         Passphrase.none(), List.of(new ServerAddress("127.0.0.1", port)), 0, Duration.ofSeconds(5), Duration.ofSeconds(10),
@@ -46,12 +46,12 @@ final class Peers {
   }
 
   /** A registered peer, online, deciding incoming payments by {@code policy}. */
-  static PeerNode online(TestServer server, String name, AcceptPolicy policy, Notices notices) {
+  public static PeerNode online(TestServer server, String name, AcceptPolicy policy, Notices notices) {
     return online(server, name, policy, notices, (question, timeout) -> Optional.empty());
   }
 
   /** As above, asking {@code prompter} when the policy is PROMPT. */
-  static PeerNode online(TestServer server, String name, AcceptPolicy policy, Notices notices,
+  public static PeerNode online(TestServer server, String name, AcceptPolicy policy, Notices notices,
       Prompter prompter) {
     PeerNode node = PeerNode.connect(config(server, name, policy, server.port()), notices,
         prompter);

@@ -1,7 +1,6 @@
 package io.micropay.peer.cli;
 
 import io.micropay.peer.AcceptPolicy;
-import io.micropay.peer.Backoff;
 import io.micropay.peer.PeerConfig;
 import io.micropay.peer.PeerEvents;
 import io.micropay.peer.PeerFailure;
@@ -62,7 +61,7 @@ final class OnlineCommand implements Callable<Integer> {
     PeerConfig config = parent.options.config(policy, autoMax, promptTimeout);
     try (RunningPeerSocket control = RunningPeerSocket.claim(parent.options)) {
       PeerNode node = PeerNode.start(config, events, new ConsolePrompter(System.in, out),
-          Backoff.DEFAULT);
+          parent.options.backoff());
       control.serve(node);
       return stayOnline(node, out);
     }

@@ -1,6 +1,7 @@
 package io.micropay.peer.cli;
 
 import io.micropay.peer.AcceptPolicy;
+import io.micropay.peer.Backoff;
 import io.micropay.peer.PeerConfig;
 import io.micropay.peer.PeerFailure.Kind;
 import io.micropay.peer.PeerFailure;
@@ -73,6 +74,13 @@ final class PeerOptions {
           + "one-shot commands use (default: <ssl-dir>/run).")
   Path controlDirectory;
 
+  @Option(scope = ScopeType.INHERIT,
+      names = "--reconnect-max", paramLabel = "<duration>", defaultValue = "30s",
+      converter = DurationConverter.class,
+      description = "A running peer that lost the server tries again after 0.5 s, then twice as "
+          + "long each time, up to this (default: ${DEFAULT-VALUE}).")
+  Duration reconnectMax;
+
   @Option(scope = ScopeType.INHERIT, names = {"-v", "--verbose"},
       description = "Log everything, for finding out what went wrong.")
   boolean verbose;
@@ -113,6 +121,17 @@ final class PeerOptions {
           policy, autoMaxUnits, REPORT_ATTEMPTS, PeerConfig.DEFAULT_REPORT_WAIT);
     } catch (IllegalArgumentException e) {
       throw new PeerFailure(Kind.GENERAL, e.getMessage(), e);
+    }
+  }
+
+  /** How a running peer spaces its reconnect attempts. */
+  Backoff backoff() {
+    Duration initial = Backoff.DEFAULT.initial().compareTo(reconnectMax) < 0
+        ? Backoff.DEFAULT.initial() : reconnectMax;
+    try {
+      return new Backoff(initial, reconnectMax, Backoff.DEFAULT.jitter());
+    } catch (IllegalArgumentException e) {
+      throw new PeerFailure(Kind.GENERAL, "--reconnect-max: " + e.getMessage(), e);
     }
   }
 

@@ -65,12 +65,12 @@ final class Shell implements Prompter, PeerEvents {
    * Runs the shell until the user leaves. {@code started} gets the peer once it runs, for the
    * control socket.
    */
-  int run(PeerConfig config, Consumer<PeerNode> started) {
+  int run(PeerConfig config, Backoff backoff, Consumer<PeerNode> started) {
     reader = LineReaderBuilder.builder().terminal(terminal).appName("micropay")
         .completer(new StringsCompleter("list", "pay", "history", "deposit", "register",
             "login", "help", "exit"))
         .build();
-    node = PeerNode.start(config, this, this, Backoff.DEFAULT);
+    node = PeerNode.start(config, this, this, backoff);
     started.accept(node);
     try {
       out.println("micropay peer " + node.name() + ", " + node.status().replace("online at",

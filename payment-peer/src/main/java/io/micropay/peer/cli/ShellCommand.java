@@ -38,7 +38,7 @@ final class ShellCommand implements Callable<Integer> {
         io.micropay.protocol.Limits.MAX_AMOUNT, promptTimeout);
     try (RunningPeerSocket control = RunningPeerSocket.claim(peerOptions);
         Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-      return new Shell(terminal).run(config, control::serve);
+      return new Shell(terminal).run(config, peerOptions.backoff(), control::serve);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the terminal", e);
     }

@@ -3,10 +3,9 @@ package io.micropay.peer.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micropay.peer.cli.Cli.Run;
 import io.micropay.server.TestServer;
 import io.micropay.testing.Await;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The peer's one-shot commands through {@code CommandLine.execute} against a real server: exit
@@ -31,9 +29,6 @@ class PeerCommandTest {
   Path directory;
 
   private TestServer server;
-
-  record Run(int exitCode, String out, String err) {
-  }
 
   @BeforeEach
   void start() throws Exception {
@@ -188,11 +183,6 @@ class PeerCommandTest {
   }
 
   private static Run run(String... args) {
-    CommandLine commandLine = PeerCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    return new Run(commandLine.execute(args), out.toString(), err.toString());
+    return Cli.run(args);
   }
 }

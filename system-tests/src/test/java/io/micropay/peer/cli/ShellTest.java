@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.peer.AcceptPolicy;
+import io.micropay.peer.Backoff;
 import io.micropay.peer.PaymentReceipt;
 import io.micropay.peer.PeerConfig;
 import io.micropay.peer.ServerAddress;
@@ -57,7 +58,7 @@ class ShellTest {
       Terminal terminal = new DumbTerminal("shell-test", "dumb", new PipedInputStream(keyboard),
           screen, StandardCharsets.UTF_8);
       CompletableFuture<Integer> shell = Background.supply("shell",
-          () -> new Shell(terminal).run(config(server, "alice", AcceptPolicy.PROMPT),
+          () -> new Shell(terminal).run(config(server, "alice", AcceptPolicy.PROMPT), Backoff.DEFAULT,
               node -> { }));
       Await.until("the shell says alice is not registered", WAIT,
           () -> text(screen).contains("not registered yet"));
