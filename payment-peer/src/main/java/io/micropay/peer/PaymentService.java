@@ -115,7 +115,7 @@ final class PaymentService {
       throw new PeerFailure(Kind.PAYEE_UNAVAILABLE, where + " did not answer in time", e);
     } catch (IOException e) {
       throw new PeerFailure(Kind.PAYEE_UNAVAILABLE, "cannot reach " + where + ": "
-          + TlsFactory.describe(e), e);
+          + node.explain(e), e);
     }
   }
 

@@ -6,6 +6,7 @@ import io.micropay.peer.net.KeepAlive;
 import io.micropay.peer.net.PeerConnector;
 import io.micropay.peer.net.PeerListener;
 import io.micropay.peer.net.ServerSession;
+import io.micropay.peer.net.SessionEndedException;
 import io.micropay.pki.PkiException;
 import io.micropay.pki.Role;
 import io.micropay.pki.TlsFactory;
@@ -312,7 +313,7 @@ public final class PeerNode implements AutoCloseable {
       return CreditStatus.known(session.lookup(request.payer(), request.transferId())
           .confirms(request));
     } catch (IOException | PeerFailure e) {
-      return CreditStatus.unknown("the server could not be asked: " + TlsFactory.describe(e));
+      return CreditStatus.unknown("the server could not be asked: " + tls.explain(e));
     }
   }
 
@@ -327,10 +328,18 @@ public final class PeerNode implements AutoCloseable {
     ServerSession session = link.session();
     try {
       return call.call(session);
+    } catch (SessionEndedException e) {
+      throw new PeerFailure(Kind.SERVER_UNREACHABLE, e.getMessage() + " (" + session.server()
+          + ")", e);
     } catch (IOException e) {
       throw new PeerFailure(Kind.SERVER_UNREACHABLE, "lost the connection to the server at "
-          + session.server() + ": " + TlsFactory.describe(e), e);
+          + session.server() + ": " + tls.explain(e), e);
     }
+  }
+
+  /** One line saying why a connection failed, with what this peer knows of its certificate. */
+  String explain(Throwable failure) {
+    return tls.explain(failure);
   }
 
   /** The current session, waiting up to {@code timeout} for a reconnect under way. */

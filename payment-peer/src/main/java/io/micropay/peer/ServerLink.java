@@ -242,7 +242,7 @@ final class ServerLink implements AutoCloseable {
     } catch (IOException e) {
       session.close();
       throw new PeerFailure(Kind.SERVER_UNREACHABLE, "lost the connection to the server at "
-          + session.server() + ": " + TlsFactory.describe(e), e);
+          + session.server() + ": " + tls.explain(e), e);
     } catch (RuntimeException e) {
       session.close();
       throw e;

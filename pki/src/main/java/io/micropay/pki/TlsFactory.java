@@ -298,6 +298,22 @@ public final class TlsFactory {
     return HandshakeFailures.describe(failure);
   }
 
+  /**
+   * As {@link #describe}, and where the other side refused this process's certificate without
+   * saying why: a JDK server answers every client certificate it rejects with
+   * {@code certificate_unknown}, revoked or not. When the certificate is good by this side's CA
+   * and CRL, the likely reason is a revocation that this side's CRL does not list yet.
+   */
+  public String explain(Throwable failure) {
+    String described = describe(failure);
+    if (described.contains("refused our certificate (certificate_unknown)")
+        && rejection(certificate()).isEmpty()) {
+      return described + ", though it is good by our CA and CRL: it is most likely revoked, "
+          + "and " + crlFile() + " is older than theirs. Get a new certificate from the CA";
+    }
+    return described;
+  }
+
   /** Client parameters offering this process's ALPN names. */
   private SSLParameters clientParameters() {
     SSLParameters parameters = contexts.clientParameters();

@@ -1,6 +1,5 @@
 package io.micropay.peer.net;
 
-import io.micropay.pki.TlsFactory;
 import io.micropay.protocol.LineReader;
 import io.micropay.protocol.LineSource;
 import io.micropay.protocol.ProtocolException;
@@ -15,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +40,7 @@ final class ReplyReader implements LineSource {
   private final ProtocolVersion version;
   private final Duration replyTimeout;
   private final Consumer<SessionEnd> onEnd;
+  private final Function<Throwable, String> describer;
   private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(MAX_QUEUED_LINES);
   private final Thread thread;
   private volatile boolean closedHere;
@@ -48,20 +49,21 @@ final class ReplyReader implements LineSource {
   private volatile SessionEnd end;
 
   private ReplyReader(SSLSocket socket, ProtocolVersion version, Duration replyTimeout,
-      Consumer<SessionEnd> onEnd) {
+      Function<Throwable, String> describer, Consumer<SessionEnd> onEnd) {
     this.socket = socket;
     this.version = version;
     this.replyTimeout = replyTimeout;
     this.onEnd = onEnd;
+    this.describer = describer;
     this.thread = new Thread(this::readLoop, "server-reader");
     thread.setDaemon(true);
   }
 
   static ReplyReader start(SSLSocket socket, ProtocolVersion version, Duration replyTimeout,
-      Consumer<SessionEnd> onEnd) throws IOException {
+      Function<Throwable, String> describer, Consumer<SessionEnd> onEnd) throws IOException {
     // The reader waits for the server however long it is quiet; replies are timed by the caller.
     socket.setSoTimeout(0);
-    ReplyReader reader = new ReplyReader(socket, version, replyTimeout, onEnd);
+    ReplyReader reader = new ReplyReader(socket, version, replyTimeout, describer, onEnd);
     reader.thread.start();
     return reader;
   }
@@ -119,7 +121,7 @@ final class ReplyReader implements LineSource {
         }
       }
     } catch (IOException e) {
-      cause = closedHere ? "closed by this peer" : TlsFactory.describe(e);
+      cause = closedHere ? "closed by this peer" : describer.apply(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       cause = "interrupted";

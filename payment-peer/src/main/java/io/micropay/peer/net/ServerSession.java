@@ -39,13 +39,13 @@ public final class ServerSession implements AutoCloseable {
   private final ProtocolVersion version;
   private final ReplyReader replies;
 
-  private ServerSession(SSLSocket socket, ServerAddress server, Duration replyTimeout,
-      Consumer<SessionEnd> onEnd) throws IOException {
+  private ServerSession(SSLSocket socket, ServerAddress server, TlsFactory tls,
+      Duration replyTimeout, Consumer<SessionEnd> onEnd) throws IOException {
     this.socket = socket;
     this.server = server;
     this.version = ProtocolVersion.negotiated(TlsFactory.negotiatedProtocol(socket));
     this.out = socket.getOutputStream();
-    this.replies = ReplyReader.start(socket, version, replyTimeout, onEnd);
+    this.replies = ReplyReader.start(socket, version, replyTimeout, tls::explain, onEnd);
   }
 
   /**
@@ -60,14 +60,14 @@ public final class ServerSession implements AutoCloseable {
       SSLSocket socket = tls.connectToServer(server.host(), server.port(),
           (int) connectTimeout.toMillis());
       try {
-        return new ServerSession(socket, server, replyTimeout, onEnd);
+        return new ServerSession(socket, server, tls, replyTimeout, onEnd);
       } catch (IOException | RuntimeException e) {
         socket.close();
         throw e;
       }
     } catch (IOException e) {
       throw new PeerFailure(Kind.SERVER_UNREACHABLE, "cannot reach the server at " + server
-          + ": " + TlsFactory.describe(e), e);
+          + ": " + tls.explain(e), e);
     }
   }
 
@@ -206,7 +206,7 @@ public final class ServerSession implements AutoCloseable {
     send(request);
     String reply = replies.readLine();
     if (reply == null) {
-      throw new IOException(replies.endDescription());
+      throw new SessionEndedException(replies.endDescription());
     }
     if (reply.equals(Reply.BUSY.wire())) {
       throw busy();
@@ -216,7 +216,7 @@ public final class ServerSession implements AutoCloseable {
 
   private void send(Request request) throws IOException {
     if (replies.isEnded()) {
-      throw new IOException(replies.endDescription());
+      throw new SessionEndedException(replies.endDescription());
     }
     out.write(Wire.encodeLine(request.format()));
     out.flush();

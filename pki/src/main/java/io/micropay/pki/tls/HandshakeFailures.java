@@ -67,6 +67,9 @@ public final class HandshakeFailures {
     if (lower.contains("certificate_expired")) {
       return "the other side refused our certificate: it has expired or is not valid yet";
     }
+    if (lower.contains("certificate_unknown")) {
+      return "the other side refused our certificate (certificate_unknown)";
+    }
     if (lower.contains("certificate_required")) {
       return "the other side requires a client certificate and we sent none";
     }

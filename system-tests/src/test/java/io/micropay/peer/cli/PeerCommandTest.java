@@ -185,4 +185,68 @@ class PeerCommandTest {
   private static Run run(String... args) {
     return Cli.run(args);
   }
+
+  @Test
+  void verboseIsAnOption() {
+    assertEquals(0, peer("alice", "register").exitCode());
+    Run verbose = peer("alice", "--verbose", "deposit", "1");
+    assertEquals(0, verbose.exitCode(), verbose.err());
+    assertEquals(0, peer("alice", "-v", "deposit", "1").exitCode());
+  }
+
+  @Test
+  void aUsageErrorIsOneLineAndWhereTheHelpIs() {
+    Run missing = peer("alice", "pay", "bob");
+    assertEquals(2, missing.exitCode());
+    assertEquals(List.of("payment-peer: Missing required parameter: '<amount>'",
+        "see 'payment-peer pay --help'"), missing.err().lines().toList());
+    Run badPayee = peer("alice", "pay", "bo b", "5");
+    assertEquals(2, badPayee.exitCode());
+    assertTrue(badPayee.err().contains("has a character other than A-Z a-z 0-9 _ . -"),
+        badPayee.err());
+    assertEquals("", badPayee.out());
+  }
+
+  @Test
+  void aRefusedDepositSaysWhyWithTheLimit() throws Exception {
+    assertEquals(0, peer("alice", "register").exitCode());
+    Run tooMuch = peer("alice", "deposit", "2000000");
+    assertEquals(4, tooMuch.exitCode());
+    assertEquals("payment-peer: the server refused the deposit of 2000000 (DEPOSIT FAIL): the "
+        + "server's limit is 1000000 per deposit\n", tooMuch.err());
+    try (TestServer closed = TestServer.start(directory.resolve("no-deposits"),
+        settings -> settings.withMaxDeposit(0))) {
+      closed.pki().peer("alice");
+      String ssl = closed.pki().layout().directory().toString();
+      String at = "127.0.0.1:" + closed.port();
+      assertEquals(0, run("--ssl-dir", ssl, "--server", at, "--name", "alice", "register")
+          .exitCode());
+      Run disabled = run("--ssl-dir", ssl, "--server", at, "--name", "alice", "deposit", "5");
+      assertEquals(4, disabled.exitCode());
+      assertTrue(disabled.err().endsWith("deposits are disabled on this server\n"),
+          disabled.err());
+    }
+  }
+
+  @Test
+  void aRevokedPeerWithAStaleCrlIsToldItsCertificateIsRevoked() throws Exception {
+    assertEquals(0, peer("bob", "register").exitCode());
+    // bob's own folder keeps the CRL from before his revocation; the server's has the new one.
+    Path mine = directory.resolve("bob-ssl");
+    Path peers = java.nio.file.Files.createDirectories(mine.resolve("peers"));
+    Path ssl = server.pki().layout().directory();
+    for (String file : List.of("ca.crt", "ca.crl")) {
+      java.nio.file.Files.copy(ssl.resolve(file), mine.resolve(file));
+    }
+    for (String file : List.of("bob.crt", "bob.key")) {
+      java.nio.file.Files.copy(ssl.resolve("peers").resolve(file), peers.resolve(file));
+    }
+    server.pki().revoke("bob");
+    Run list = run("--ssl-dir", mine.toString(), "--server", "127.0.0.1:" + server.port(),
+        "list");
+    assertEquals(3, list.exitCode(), list.err());
+    assertTrue(list.err().contains("the other side refused our certificate (certificate_unknown), "
+        + "though it is good by our CA and CRL: it is most likely revoked"),
+        list.err());
+  }
 }
