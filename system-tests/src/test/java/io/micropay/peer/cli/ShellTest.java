@@ -1,6 +1,7 @@
 package io.micropay.peer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.peer.AcceptPolicy;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.impl.DumbTerminal;
 import org.junit.jupiter.api.Test;
@@ -58,8 +60,8 @@ class ShellTest {
       Terminal terminal = new DumbTerminal("shell-test", "dumb", new PipedInputStream(keyboard),
           screen, StandardCharsets.UTF_8);
       CompletableFuture<Integer> shell = Background.supply("shell",
-          () -> new Shell(terminal).run(config(server, "alice", AcceptPolicy.PROMPT), Backoff.DEFAULT,
-              node -> { }));
+          () -> new Shell(terminal).run(config(server, "alice", AcceptPolicy.PROMPT),
+              Backoff.DEFAULT, node -> { }));
       Await.until("the shell says alice is not registered", WAIT,
           () -> text(screen).contains("not registered yet"));
       type(keyboard, "1");
@@ -94,9 +96,58 @@ class ShellTest {
   private static PeerConfig config(TestServer server, String name, AcceptPolicy policy) {
     TestPki.Identity identity = server.pki().peer(name);
     return new PeerConfig(server.pki().layout(), identity.certificate(), identity.key(),
-        Passphrase.none(), List.of(new ServerAddress("127.0.0.1", server.port())), 0, Duration.ofSeconds(5),
-        Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(15), policy,
-        1_000_000, 3, Duration.ofSeconds(5));
+        Passphrase.none(), List.of(new ServerAddress("127.0.0.1", server.port())), 0,
+        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20),
+        Duration.ofSeconds(15), policy, 1_000_000, 3, Duration.ofSeconds(5));
+  }
+
+  @Test
+  void mistakesAreOneClearLineAndNothingIsAskedOfAnyone() throws Exception {
+    try (TestServer server = TestServer.start(directory)) {
+      PipedOutputStream keyboard = new PipedOutputStream();
+      ByteArrayOutputStream screen = new ByteArrayOutputStream();
+      Terminal terminal = new DumbTerminal("shell-test", "dumb", new PipedInputStream(keyboard),
+          screen, StandardCharsets.UTF_8);
+      // As a real terminal does: Ctrl-C (byte 3) raises SIGINT.
+      Attributes attributes = terminal.getAttributes();
+      attributes.setLocalFlag(Attributes.LocalFlag.ISIG, true);
+      attributes.setControlChar(Attributes.ControlChar.VINTR, 3);
+      terminal.setAttributes(attributes);
+      CompletableFuture<Integer> shell = Background.supply("shell",
+          () -> new Shell(terminal).run(config(server, "alice", AcceptPolicy.PROMPT),
+              Backoff.DEFAULT, node -> { }));
+      Await.until("the shell is up", WAIT, () -> text(screen).contains("not registered yet"));
+      type(keyboard, "register");
+      Await.until("alice online", WAIT, () -> server.server().onlineAccounts() == 1);
+
+      type(keyboard, "pay alice 10");
+      Await.until("self-payment refused", WAIT,
+          () -> text(screen).contains("! you cannot pay yourself"));
+      assertFalse(text(screen).contains("asking alice"), text(screen));
+
+      type(keyboard, "pay");
+      type(keyboard, "not a name");
+      Await.until("payee checked", WAIT, () -> text(screen).contains(
+          "! 'not a name' is not an account name"));
+      assertFalse(text(screen).contains("how much?"), text(screen));
+
+      type(keyboard, "y");
+      Await.until("nothing to answer", WAIT,
+          () -> text(screen).contains("no payment request is waiting for an answer"));
+      assertFalse(text(screen).contains("unknown command 'y'"), text(screen));
+
+      type(keyboard, "deposit 2000000");
+      Await.until("deposit refused with the limit", WAIT, () -> text(screen).contains(
+          "the server's limit is 1000000 per deposit"));
+
+      keyboard.write(3);
+      keyboard.flush();
+      Await.until("a hint for Ctrl-C", WAIT,
+          () -> text(screen).contains("(Ctrl-C) type exit, or press Ctrl-D, to leave"));
+      type(keyboard, "exit");
+      assertEquals(0, shell.get(20, TimeUnit.SECONDS));
+      terminal.close();
+    }
   }
 
   private static void type(PipedOutputStream keyboard, String line) throws IOException {
