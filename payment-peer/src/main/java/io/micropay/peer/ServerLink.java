@@ -4,7 +4,6 @@ import io.micropay.peer.PeerFailure.Kind;
 import io.micropay.peer.net.ServerSession;
 import io.micropay.peer.net.SessionEnd;
 import io.micropay.pki.TlsFactory;
-import io.micropay.protocol.SessionClosing.Reason;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -84,7 +83,7 @@ final class ServerLink implements AutoCloseable {
       } catch (PeerFailure e) {
         last = e;
         tried.append(tried.length() == 0 ? "" : "; ").append(e.getMessage());
-        if (finalReason(e).isPresent()) {
+        if (StopReasons.afterFailure(e, tls).isPresent()) {
           break;
         }
       }
@@ -106,7 +105,7 @@ final class ServerLink implements AutoCloseable {
     try {
       connectNow();
     } catch (PeerFailure e) {
-      if (finalReason(e).isPresent()) {
+      if (StopReasons.afterFailure(e, tls).isPresent()) {
         throw e;
       }
       synchronized (state) {
@@ -270,7 +269,7 @@ final class ServerLink implements AutoCloseable {
 
   /** From a session's reader thread: the session ended. */
   private void onEnd(ServerSession session, SessionEnd end) {
-    Optional<PeerFailure> stop = finalReason(end);
+    Optional<PeerFailure> stop = StopReasons.afterEnd(end);
     synchronized (state) {
       if (session == null || session != state.session || state.closed || end.closedHere()) {
         return;
@@ -324,7 +323,7 @@ final class ServerLink implements AutoCloseable {
     try {
       install(open(index), index, true);
     } catch (PeerFailure e) {
-      Optional<PeerFailure> stop = finalReason(e);
+      Optional<PeerFailure> stop = StopReasons.afterFailure(e, tls);
       String changed;
       synchronized (state) {
         state.attemptRunning = false;
@@ -375,39 +374,5 @@ final class ServerLink implements AutoCloseable {
       // The session's reader reports the end; a keep-alive has nothing to add.
       LOG.debug("keep-alive failed: {}", e.getMessage());
     }
-  }
-
-  /** Why retrying cannot help after this failure to connect or set up, if it cannot. */
-  private Optional<PeerFailure> finalReason(PeerFailure failure) {
-    if (failure.kind() == Kind.REFUSED_BY_SERVER) {
-      return Optional.of(new PeerFailure(failure.kind(), failure.getMessage()
-          + "; not reconnecting", failure));
-    }
-    Optional<String> own = tls.rejection(tls.certificate());
-    if (own.isPresent()) {
-      return Optional.of(new PeerFailure(Kind.SERVER_UNREACHABLE, "this peer's certificate "
-          + "is no longer good: " + own.get() + "; not reconnecting. Get a new certificate from "
-          + "the CA"));
-    }
-    if (failure.getMessage().contains("refused our certificate")) {
-      return Optional.of(new PeerFailure(Kind.SERVER_UNREACHABLE, failure.getMessage()
-          + "; not reconnecting. Get a new certificate from the CA", failure));
-    }
-    return Optional.empty();
-  }
-
-  /** Why retrying cannot help after the server ended a session, if it cannot. */
-  private static Optional<PeerFailure> finalReason(SessionEnd end) {
-    String why = "the server ended the session: " + end.describe();
-    if (end.is(Reason.REPLACED)) {
-      return Optional.of(new PeerFailure(Kind.GENERAL, why + ". Not reconnecting, so that two "
-          + "peers of one account do not take turns logging each other out; stop the other "
-          + "one, then log in again"));
-    }
-    if (end.is(Reason.REVOKED) || end.is(Reason.EXPIRED)) {
-      return Optional.of(new PeerFailure(Kind.SERVER_UNREACHABLE, why
-          + ". Not reconnecting: get a new certificate from the CA"));
-    }
-    return Optional.empty();
   }
 }
