@@ -246,6 +246,7 @@ final class ServerLink implements AutoCloseable {
       session.close();
       throw e;
     }
+    long keepAliveMillis = keepAlivePeriodMillis(session);
     String back;
     synchronized (state) {
       if (state.closed) {
@@ -255,10 +256,10 @@ final class ServerLink implements AutoCloseable {
       if (session.isEnded()) {
         // It ended while being set up, before its end could be news to anyone.
         throw new PeerFailure(Kind.SERVER_UNREACHABLE, "the server at " + session.server()
-            + " closed the session at once");
+            + " ended the session at once: " + session.endReason());
       }
       back = state.online(session, index);
-      state.keepAlive = startKeepAlive(session);
+      state.keepAlive = startKeepAlive(session, keepAliveMillis);
       state.notifyAll();
     }
     if (announce) {
@@ -349,20 +350,31 @@ final class ServerLink implements AutoCloseable {
     stopped.complete(reason);
   }
 
-  private ScheduledFuture<?> startKeepAlive(ServerSession session) {
+  /**
+   * How often to send the keep-alive on {@code session}: a third of the idle timeout the server
+   * says it has; 0 for a version-1 server, which has no keep-alive. Asks the server, so it is
+   * called outside the link's lock.
+   */
+  private static long keepAlivePeriodMillis(ServerSession session) {
     if (!session.version().atLeast(io.micropay.protocol.ProtocolVersion.V2)) {
       LOG.info("the server at {} speaks protocol version 1: no keep-alive; when it closes an "
           + "idle session, the peer connects again", session.server());
-      return null;
+      return 0;
     }
-    long idleMillis;
     try {
-      idleMillis = session.limits().idleTimeoutMillis();
+      long idleMillis = session.limits().idleTimeoutMillis();
+      return Math.max(MIN_KEEP_ALIVE.toMillis(), Math.min(MAX_KEEP_ALIVE.toMillis(),
+          idleMillis / 3));
     } catch (IOException e) {
+      // The session's reader reports its end; without limits there is nothing to schedule.
+      return 0;
+    }
+  }
+
+  private ScheduledFuture<?> startKeepAlive(ServerSession session, long periodMillis) {
+    if (periodMillis == 0) {
       return null;
     }
-    long periodMillis = Math.max(MIN_KEEP_ALIVE.toMillis(),
-        Math.min(MAX_KEEP_ALIVE.toMillis(), idleMillis / 3));
     return timer.scheduleWithFixedDelay(() -> ping(session), periodMillis, periodMillis,
         TimeUnit.MILLISECONDS);
   }

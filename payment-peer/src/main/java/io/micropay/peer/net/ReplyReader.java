@@ -77,6 +77,12 @@ final class ReplyReader implements LineSource {
     return end != null;
   }
 
+  /** How the session ended, in words. */
+  String endReason() {
+    SessionEnd ended = end;
+    return ended == null ? "it has not ended" : ended.describe();
+  }
+
   /** Why the session ended, in words, for the error of a request it cut short. */
   String endDescription() {
     SessionEnd ended = end;

@@ -91,6 +91,11 @@ public final class ServerSession implements AutoCloseable {
     return replies.isEnded();
   }
 
+  /** How the session ended, in words; only once {@link #isEnded()}. */
+  public String endReason() {
+    return replies.endReason();
+  }
+
   /** {@code REGISTER#<name>}: true for 100 OK, false for 210 FAIL. */
   public synchronized boolean register(String name) throws IOException {
     String reply = request(new Request.Register(name, 0));
