@@ -61,22 +61,25 @@ public final class HandshakeFailures {
       return "no common protocol version: the other side speaks none of the micropay versions "
           + "offered in TLS ALPN (" + message + ")";
     }
-    if (lower.contains("certificate_revoked")) {
-      return "the other side refused our certificate: it is revoked";
-    }
-    if (lower.contains("certificate_expired")) {
-      return "the other side refused our certificate: it has expired or is not valid yet";
-    }
-    if (lower.contains("certificate_unknown")) {
-      return "the other side refused our certificate (certificate_unknown)";
-    }
-    if (lower.contains("certificate_required")) {
-      return "the other side requires a client certificate and we sent none";
-    }
     if (lower.contains("no subject alternative")) {
       return "the server certificate is not for the host we dialled: " + message;
     }
-    if (lower.contains("received fatal alert")) {
+    // The alert names below are only the other side's verdict when it sent them: the JDK puts
+    // the alert it sends itself into its own exception's message too.
+    boolean received = lower.contains("received fatal alert");
+    if (received && lower.contains("certificate_revoked")) {
+      return "the other side refused our certificate: it is revoked";
+    }
+    if (received && lower.contains("certificate_expired")) {
+      return "the other side refused our certificate: it has expired or is not valid yet";
+    }
+    if (received && lower.contains("certificate_unknown")) {
+      return "the other side refused our certificate (certificate_unknown)";
+    }
+    if (received && lower.contains("certificate_required")) {
+      return "the other side requires a client certificate and we sent none";
+    }
+    if (received) {
       return "the other side refused the handshake (" + message.replace("Received ", "") + ")";
     }
     if (failure instanceof EOFException || lower.contains("remote host terminated")

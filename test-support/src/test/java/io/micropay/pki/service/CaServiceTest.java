@@ -23,6 +23,7 @@ import io.micropay.pki.client.PeerEnrollment;
 import io.micropay.pki.client.PeerEnrollment.ExistingKey;
 import io.micropay.pki.x509.Pem;
 import io.micropay.pki.x509.RevocationPointers;
+import io.micropay.pki.x509.Subjects;
 import io.micropay.testing.OpenSsl;
 import io.micropay.testing.TestCaService;
 import io.micropay.testing.TestPki;
@@ -84,8 +85,8 @@ class CaServiceTest {
     OpenSsl.Result fetch = OpenSsl.run(OPENSSL_TIMEOUT, "crl", "-inform", "DER", "-in",
         download(crl, der).toString(), "-noout", "-text");
     assertEquals(0, fetch.exitCode(), fetch.output());
-    assertTrue(fetch.stdout().contains("Serial Number: " + alice.getSerialNumber()
-        .toString(16).toUpperCase()), fetch.output());
+    assertTrue(fetch.stdout().contains("Serial Number: "
+        + Subjects.serialHex(alice.getSerialNumber())), fetch.output());
   }
 
   @Test
