@@ -15,8 +15,10 @@ import io.micropay.protocol.TransferResult;
 import io.micropay.protocol.Wire;
 import io.micropay.server.ledger.TransferCommand;
 import io.micropay.server.ledger.TransferOutcome;
+import io.micropay.server.presence.PresenceException;
 import io.micropay.server.transport.Connection;
 import io.micropay.server.transport.InboundHandler;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 
@@ -191,10 +193,18 @@ public final class Session implements InboundHandler {
       return;
     }
     String ip = connection.remoteAddress().getHostAddress();
+    Optional<Session> older;
+    try {
+      older = context.presence().login(certificateName, ip, login.port(), this);
+    } catch (PresenceException e) {
+      end(SessionClosing.of(SessionClosing.Reason.ERROR), "login not published: "
+          + e.getMessage());
+      return;
+    }
     state = State.LOGGED_IN;
     // The older session is ended before this login is answered: the barrier of a replacement.
-    context.presence().login(certificateName, ip, login.port(), this)
-        .ifPresent(older -> older.replacedBy(ip, login.port()));
+    // (On another server it was ended by the publication: its row names this session now.)
+    older.ifPresent(session -> session.replacedBy(ip, login.port()));
     context.log().event(connection.id(), certificateName, "online at " + ip + ":" + login.port()
         + " (protocol " + version.alpnName() + ")");
     listOnline();
