@@ -4,8 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool.PoolInitializationException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
@@ -115,6 +117,18 @@ public final class LedgerDatabase implements AutoCloseable {
    */
   public DataSource dataSource() {
     return pool;
+  }
+
+  /**
+   * A new connection of its own, outside the pool, for a use that holds it for the life of the
+   * server (PostgreSQL's LISTEN); the caller closes it.
+   */
+  public Connection openDedicated() throws SQLException {
+    Properties properties = new Properties();
+    if (password != null) {
+      properties.setProperty("password", password);
+    }
+    return DriverManager.getConnection(url, properties);
   }
 
   /**

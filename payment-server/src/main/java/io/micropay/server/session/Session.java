@@ -138,6 +138,18 @@ public final class Session implements InboundHandler {
         + " from " + ip + ":" + port);
   }
 
+  /** Ends this session because the shared online list names a newer session of its account. */
+  private void endAsReplaced(String what) {
+    try {
+      context.presence().entryOf(certificateName).ifPresentOrElse(
+          newer -> replacedBy(newer.ip(), newer.port()),
+          () -> end(SessionClosing.of(SessionClosing.Reason.ERROR), what
+              + ": the session was replaced"));
+    } catch (PresenceException e) {
+      end(SessionClosing.of(SessionClosing.Reason.ERROR), what + ": " + e.getMessage());
+    }
+  }
+
   /** Ends this session because its certificate is no longer acceptable. */
   public void certificateRejected(CertificateRejectedException rejection) {
     SessionClosing.Reason reason = switch (rejection.reason()) {
@@ -241,13 +253,19 @@ public final class Session implements InboundHandler {
       return null;
     }
     TransferCommand command = new TransferCommand(report.payer(), report.payee(),
-        report.amountUnits(), report.transferId());
+        report.amountUnits(), report.transferId(), connection.id());
     return context.settlement().settle(command).handle((outcome, failure) -> {
       if (failure != null) {
         // No version-1 reply says "try again": end the session instead. The payer reconnects
         // and reports again with the same id, which settles at most once.
         end(SessionClosing.of(SessionClosing.Reason.ERROR), "transfer " + describe(report)
             + " could not be settled (" + failure.getMessage() + ")");
+        return null;
+      }
+      if (outcome.status() == TransferOutcome.Status.SESSION_REPLACED) {
+        // A newer login on another server took the account before this settled: no reply
+        // here; the payer reports again on its newer session.
+        endAsReplaced("transfer " + describe(report) + " not settled");
         return null;
       }
       TransferResult result = toResult(outcome);
@@ -277,8 +295,8 @@ public final class Session implements InboundHandler {
       case DUPLICATE_ID -> TransferResult.failed(TransferFailure.DUPLICATE_ID);
       case INSUFFICIENT_FUNDS -> TransferResult.failed(TransferFailure.INSUFFICIENT_FUNDS);
       case LIMIT_EXCEEDED -> TransferResult.failed(TransferFailure.LIMIT_EXCEEDED);
-      case UNKNOWN_PAYER -> throw new IllegalStateException(
-          "a logged-in payer has no account: " + outcome);
+      case UNKNOWN_PAYER, SESSION_REPLACED -> throw new IllegalStateException(
+          "no reply for " + outcome);
     };
   }
 
