@@ -7,6 +7,7 @@ import io.micropay.pki.tls.ApplicationProtocols;
 import io.micropay.protocol.Limits;
 import io.micropay.protocol.ProtocolVersion;
 import io.micropay.server.ledger.JdbcLedger;
+import io.micropay.server.ledger.LedgerDatabase;
 import io.micropay.server.ledger.Ledger;
 import io.micropay.server.presence.PostgresPresence;
 import io.micropay.server.presence.PresenceGuard;
@@ -86,7 +87,8 @@ public final class PaymentServer implements AutoCloseable {
         .applicationProtocols(new ApplicationProtocols(ProtocolVersion.ALPN_NAMES,
             ProtocolVersion.ALPN_FAMILY))
         .build();
-    JdbcLedger ledger = JdbcLedger.open(config.databaseUrl(), config.workerThreads() + 2);
+    JdbcLedger ledger = JdbcLedger.open(LedgerDatabase.open(config.databaseUrl(),
+        config.databasePasswordText(), config.workerThreads() + 2), true);
     ThreadPoolExecutor workers = null;
     ScheduledExecutorService housekeeping = null;
     Settlement settlement = null;

@@ -22,11 +22,12 @@ import java.time.Duration;
  * @param idleTimeout how long a session may send nothing before it is closed
  * @param handshakeTimeout how long a client has to finish its TLS handshake
  * @param verbosity how much to log about sessions
+ * @param databasePassword the ledger database's password, if it needs one (never in the URL)
  */
 public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphrase keyPassphrase,
     String databaseUrl, int workerThreads, int ioThreads, int maxSessions, int maxHandshakes,
     long initialBalanceUnits, long maxDepositUnits, Duration idleTimeout,
-    Duration handshakeTimeout, Verbosity verbosity) {
+    Duration handshakeTimeout, Verbosity verbosity, Passphrase databasePassword) {
 
   /** The port when none is given. */
   public static final int DEFAULT_PORT = 8700;
@@ -43,6 +44,16 @@ public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphr
   /** The largest single deposit the protocol allows. */
   public static final long MAX_AMOUNT_UNITS = 1_000_000_000L;
 
+  /** A configuration whose ledger database needs no password (Derby, trusted PostgreSQL). */
+  public ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphrase keyPassphrase,
+      String databaseUrl, int workerThreads, int ioThreads, int maxSessions, int maxHandshakes,
+      long initialBalanceUnits, long maxDepositUnits, Duration idleTimeout,
+      Duration handshakeTimeout, Verbosity verbosity) {
+    this(bindAddress, pki, keyPassphrase, databaseUrl, workerThreads, ioThreads, maxSessions,
+        maxHandshakes, initialBalanceUnits, maxDepositUnits, idleTimeout, handshakeTimeout,
+        verbosity, Passphrase.none());
+  }
+
   public ServerConfig {
     requireRange("port", bindAddress.getPort(), 0, 65_535);
     requireRange("worker threads", workerThreads, 1, MAX_WORKER_THREADS);
@@ -57,6 +68,8 @@ public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphr
       throw new IllegalArgumentException("the database URL must be a JDBC URL (jdbc:...), was '"
           + databaseUrl + "'");
     }
+    requireNoPasswordIn(databaseUrl);
+    java.util.Objects.requireNonNull(databasePassword, "databasePassword");
   }
 
   /** One line describing the configuration, for the start-up log; holds no secret. */
@@ -70,6 +83,23 @@ public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphr
         + " handshakeTimeoutMillis=" + handshakeTimeout.toMillis()
         + " verbosity=" + verbosity.name().toLowerCase(java.util.Locale.ROOT)
         + " keyEncrypted=" + keyPassphrase.isPresent();
+  }
+
+  /**
+   * Refuses a database URL that carries a password: a command line is seen by every user of the
+   * machine (ps) and lands in shell histories and logs.
+   */
+  public static void requireNoPasswordIn(String databaseUrl) {
+    if (databaseUrl.toLowerCase(java.util.Locale.ROOT).matches(".*[?&;]password=.*")) {
+      throw new IllegalArgumentException("the database URL must not hold the password: put it "
+          + "in a file given with --db-password-file, or in the environment variable "
+          + "MICROPAY_DB_PASSWORD");
+    }
+  }
+
+  /** The database password as the driver takes it, or null when there is none. */
+  public String databasePasswordText() {
+    return databasePassword.characters().map(String::new).orElse(null);
   }
 
   /** JDBC URLs may carry a password (PostgreSQL's {@code password=}); never log it. */

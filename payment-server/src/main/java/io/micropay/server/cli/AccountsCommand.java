@@ -2,7 +2,6 @@ package io.micropay.server.cli;
 
 import io.micropay.pki.cli.StandardCommandLine;
 import io.micropay.server.ledger.AccountBalance;
-import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.server.ledger.Ledger;
 import java.io.PrintWriter;
 import java.util.List;
@@ -24,7 +23,7 @@ final class AccountsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Ledger ledger = JdbcLedger.open(ledgerOptions.existingUrl(), 1)) {
+    try (Ledger ledger = ledgerOptions.openExisting()) {
       List<AccountBalance> accounts = ledger.accounts();
       PrintWriter out = spec.commandLine().getOut();
       out.printf("%-32s  %25s%n", "ACCOUNT", "BALANCE");

@@ -2,7 +2,6 @@ package io.micropay.server.cli;
 
 import io.micropay.pki.cli.StandardCommandLine;
 import io.micropay.server.ledger.AuditReport;
-import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.server.ledger.Ledger;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,7 +26,7 @@ final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Ledger ledger = JdbcLedger.open(ledgerOptions.existingUrl(), 1)) {
+    try (Ledger ledger = ledgerOptions.openExisting()) {
       AuditReport report = ledger.audit();
       spec.commandLine().getOut().println(report.describe());
       return report.balanced() ? StandardCommandLine.OK : UNBALANCED;

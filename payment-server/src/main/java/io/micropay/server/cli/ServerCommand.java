@@ -160,7 +160,7 @@ public final class ServerCommand implements Callable<Integer> {
               keyPassphraseEnvironment),
           ledger.url(), threads != null ? threads : Math.max(8, 4 * cores),
           ioThreads != null ? ioThreads : cores, maxSessions, maxHandshakes, initialBalance,
-          maxDeposit, idleTimeout, handshakeTimeout, verbosity);
+          maxDeposit, idleTimeout, handshakeTimeout, verbosity, ledger.password());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -185,8 +185,44 @@ public final class ServerCommand implements Callable<Integer> {
     Path dataDirectory;
 
     @Option(names = "--db-url", paramLabel = "<jdbc-url>",
-        description = "A JDBC URL for the ledger instead of the embedded default.")
+        description = {"The ledger's database instead of the embedded default: "
+            + "jdbc:postgresql://<host>:<port>/<database>?user=<user> (or a jdbc:derby: URL).",
+            "Never with a password in it: see --db-password-file."})
     String databaseUrl;
+
+    @Option(names = "--db-password-file", paramLabel = "<file>",
+        description = "The database password is the first line of this file; without it, the "
+            + "environment variable " + PASSWORD_VARIABLE + " if set.")
+    Path databasePasswordFile;
+
+    /** Where the database password is when no file is named. */
+    static final String PASSWORD_VARIABLE = "MICROPAY_DB_PASSWORD";
+
+    /** The database password: the file's first line, else the variable, else none. */
+    io.micropay.pki.Passphrase password() {
+      if (databasePasswordFile != null) {
+        return io.micropay.pki.Passphrase.fromFile(databasePasswordFile);
+      }
+      return System.getenv(PASSWORD_VARIABLE) != null
+          ? io.micropay.pki.Passphrase.fromEnvironment(PASSWORD_VARIABLE)
+          : io.micropay.pki.Passphrase.none();
+    }
+
+    /**
+     * Opens the ledger of a ledger that must already exist, for the commands that inspect it.
+     *
+     * @throws LedgerException when it cannot be opened
+     */
+    io.micropay.server.ledger.JdbcLedger openExisting() {
+      String url = existingUrl();
+      try {
+        ServerConfig.requireNoPasswordIn(url);
+      } catch (IllegalArgumentException e) {
+        throw new LedgerException(e.getMessage());
+      }
+      return io.micropay.server.ledger.JdbcLedger.open(io.micropay.server.ledger.LedgerDatabase
+          .open(url, password().characters().map(String::new).orElse(null), 1), true);
+    }
 
     String url() {
       return databaseUrl != null ? databaseUrl : Ledgers.derbyUrl(dataDirectory);
@@ -201,7 +237,8 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     String describe() {
-      return databaseUrl != null ? "at the given --db-url"
+      return databaseUrl != null ? "at " + io.micropay.server.ledger.Dialect.of(databaseUrl)
+          .describe(databaseUrl)
           : "in " + dataDirectory.resolve("ledger");
     }
 

@@ -31,7 +31,7 @@ public enum Dialect {
     }
 
     @Override
-    String describe(String url) {
+    public String describe(String url) {
       return DerbyLifecycle.databaseName(url);
     }
 
@@ -50,7 +50,7 @@ public enum Dialect {
     }
 
     @Override
-    String describe(String url) {
+    public String describe(String url) {
       Properties parsed = parse(url);
       return "postgresql://" + hostAndPort(url) + "/"
           + (parsed == null ? "?" : parsed.getProperty("PGDBNAME", ""));
@@ -102,7 +102,7 @@ public enum Dialect {
   }
 
   /** The database {@code url} names, for messages: never its user or password. */
-  abstract String describe(String url);
+  public abstract String describe(String url);
 
   /**
    * Whether {@code failure} says that the database cannot be used through the connections we

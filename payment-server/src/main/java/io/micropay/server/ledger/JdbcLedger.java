@@ -72,13 +72,7 @@ public final class JdbcLedger implements Ledger {
    */
   public static JdbcLedger open(String jdbcUrl, int poolSize) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-    LedgerDatabase database = LedgerDatabase.open(jdbcUrl, null, poolSize);
-    try {
-      return open(database, true);
-    } catch (RuntimeException e) {
-      database.close();
-      throw e;
-    }
+    return open(LedgerDatabase.open(jdbcUrl, null, poolSize), true);
   }
 
   /**
@@ -88,8 +82,16 @@ public final class JdbcLedger implements Ledger {
    *     of the server use it too
    */
   public static JdbcLedger open(LedgerDatabase database, boolean ownsDatabase) {
-    int version = database.inTransaction(
-        connection -> SchemaMigrations.migrate(connection, database.dialect()));
+    int version;
+    try {
+      version = database.inTransaction(
+          connection -> SchemaMigrations.migrate(connection, database.dialect()));
+    } catch (RuntimeException e) {
+      if (ownsDatabase) {
+        database.close();
+      }
+      throw e;
+    }
     LOG.info("ledger {} open: schema version {}", database.describe(), version);
     return new JdbcLedger(database, ownsDatabase);
   }
