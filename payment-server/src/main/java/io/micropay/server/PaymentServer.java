@@ -150,6 +150,14 @@ public final class PaymentServer implements AutoCloseable {
     return tls;
   }
 
+  /**
+   * Whether the server can settle now: false while its ledger's database is unusable (a full
+   * disk, PostgreSQL gone), until the ledger has reopened itself. For health checks.
+   */
+  public boolean isReady() {
+    return ledger.isReady();
+  }
+
   /** The ledger, for audits and for tests. */
   public Ledger ledger() {
     return ledger;

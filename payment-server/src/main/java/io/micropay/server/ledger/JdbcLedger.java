@@ -105,6 +105,7 @@ public final class JdbcLedger implements Ledger {
    * Whether the ledger takes work now: false while its database is unusable (see
    * {@link LedgerDatabase#isReady}). For health checks.
    */
+  @Override
   public boolean isReady() {
     return !closed.get() && database.isReady();
   }

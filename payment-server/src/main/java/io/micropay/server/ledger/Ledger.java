@@ -75,6 +75,14 @@ public interface Ledger extends AutoCloseable {
    */
   List<JournalEntry> journal(String account, int maxEntries);
 
+  /**
+   * Whether the ledger takes work now: false while its database is unusable (gone, or turned
+   * read-only by a full disk) and until it is back. For health checks.
+   */
+  default boolean isReady() {
+    return true;
+  }
+
   /** Checks that the books balance; see {@link AuditReport}. */
   AuditReport audit();
 
