@@ -271,6 +271,7 @@ public final class Session implements InboundHandler {
         // A newer login on another server took the account before this settled: no reply
         // here; the payer reports again on its newer session.
         endAsReplaced("transfer " + describe(report) + " not settled");
+        context.metrics().transferFailed(arrivedNanos);
         return null;
       }
       TransferResult result = toResult(outcome);
