@@ -49,6 +49,14 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(pki, PaymentServer.start(config));
   }
 
+  /** As {@link #start(Path)}, with an operator endpoint on a free port. */
+  public static TestServer startWithOperatorEndpoint(Path directory) throws IOException {
+    TestServer plain = start(directory);
+    ServerConfig config = plain.server.config();
+    plain.close();
+    return new TestServer(plain.pki, PaymentServer.start(config, OperatorSettings.onPort(0)));
+  }
+
   /** The settings tests vary. */
   public record Settings(int maxSessions, int maxHandshakes, long initialBalance,
       long maxDeposit, Duration idleTimeout, Duration handshakeTimeout, Verbosity verbosity) {

@@ -11,6 +11,9 @@ import io.micropay.peer.PeerNode;
 import io.micropay.peer.ServerAddress;
 import io.micropay.pki.Passphrase;
 import io.micropay.protocol.OnlineEntry;
+import io.micropay.server.ProtocolClient;
+import io.micropay.server.TestServer;
+import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.testing.Await;
 import io.micropay.testing.PostgresServer;
 import io.micropay.testing.ServerProcess;
@@ -145,6 +148,118 @@ class ClusterTest {
       assertEquals(10_025, alice.list().balanceUnits());
       assertEquals(9_975, bob.list().balanceUnits());
     }
+  }
+
+  @Test
+  void killingOneOfTwoServersUnderLoadLosesNoAcknowledgedTransferAndTheBooksBalance()
+      throws Exception {
+    ServerProcess a = server("a");
+    ServerProcess b = server("b");
+    ServerAddress onA = new ServerAddress("127.0.0.1", a.port());
+    ServerAddress onB = new ServerAddress("127.0.0.1", b.port());
+    PeerNode alice = peer("alice", AcceptPolicy.AUTO, (question, timeout) -> Optional.empty(),
+        onB, onA);
+    alice.register();
+    alice.goOnline();
+    int payers = 4;
+    int paymentsEach = 60;
+    List<CompletableFuture<long[]>> runs = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger acknowledged =
+        new java.util.concurrent.atomic.AtomicInteger();
+    for (int i = 0; i < payers; i++) {
+      PeerNode payer = peer("payer" + i, AcceptPolicy.NEVER,
+          (question, timeout) -> Optional.empty(), onA, onB);
+      payer.register();
+      payer.goOnline();
+      runs.add(CompletableFuture.supplyAsync(() -> {
+        long paid = 0;
+        long unknown = 0;
+        for (int n = 0; n < paymentsEach; n++) {
+          try {
+            payer.pay("alice", 1);
+            paid++;
+            acknowledged.incrementAndGet();
+          } catch (PeerFailure e) {
+            unknown++; // not acknowledged: it may or may not have settled
+            // Offline while it moves to the survivor: a new payment waits until it is back.
+            Await.until(payer.name() + " back online", WAIT, () -> !payer.isReconnecting());
+          }
+        }
+        return new long[] {paid, unknown, 10_000 - balanceOnceOnline(payer)};
+      }));
+    }
+    Await.until("some payments acknowledged", WAIT, () -> acknowledged.get() >= payers * 5);
+    a.kill();
+    long paidInAll = 0;
+    long spentInAll = 0;
+    for (CompletableFuture<long[]> run : runs) {
+      long[] result = run.get(120, TimeUnit.SECONDS);
+      long paid = result[0];
+      long unknown = result[1];
+      long spent = result[2];
+      assertTrue(spent >= paid && spent <= paid + unknown, "a payer acknowledged " + paid
+          + " (and " + unknown + " unknown) but spent " + spent);
+      paidInAll += paid;
+      spentInAll += spent;
+    }
+    assertTrue(paidInAll >= payers * paymentsEach * 0.9, "most payments went through the "
+        + "survivor: " + paidInAll);
+    assertEquals(10_000 + spentInAll, balanceOnceOnline(alice));
+    try (JdbcLedger books = JdbcLedger.open(databaseUrl, 2)) {
+      assertTrue(books.audit().balanced(), books.audit().describe());
+    }
+  }
+
+  @Test
+  void nothingTheOlderSessionQueuedSettlesOnceANewerLoginOnTheOtherServerIsAnswered()
+      throws Exception {
+    ServerProcess a = server("a");
+    ServerProcess b = server("b");
+    try (ProtocolClient older = client("alice", a);
+        ProtocolClient bob = client("bob", a)) {
+      bob.expect("REGISTER#bob", "100 OK");
+      older.expect("REGISTER#alice", "100 OK");
+      older.send("alice#6000");
+      older.onlineList();
+      StringBuilder pipelined = new StringBuilder();
+      for (int i = 0; i < 300; i++) {
+        pipelined.append(String.format("alice#1#bob#pipelined-%04d\r\n", i));
+      }
+      older.sendRaw(pipelined.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      try (ProtocolClient newer = client("alice", b)) {
+        newer.send("alice#6100");
+        long balanceWhenAnswered = newer.onlineList().balanceUnits();
+        int acknowledged = 0;
+        for (String line = older.readLineOrNull(); line != null;
+            line = older.readLineOrNull()) {
+          acknowledged += line.equals("Transfer OK!") ? 1 : 0;
+        }
+        long balanceAfterTheOlderEnded = newer.list().balanceUnits();
+        assertEquals(balanceWhenAnswered, balanceAfterTheOlderEnded,
+            "the older session settled transfers after the newer login was answered");
+        assertTrue(acknowledged <= 10_000 - balanceAfterTheOlderEnded,
+            acknowledged + " acknowledged, " + (10_000 - balanceAfterTheOlderEnded) + " settled");
+      }
+    }
+  }
+
+  /** The balance, asked once the node is online again (it may be moving to the survivor). */
+  private static long balanceOnceOnline(PeerNode node) {
+    long[] balance = new long[1];
+    Await.until(node.name() + "'s balance", WAIT, () -> {
+      try {
+        balance[0] = node.list().balanceUnits();
+        return true;
+      } catch (PeerFailure offline) {
+        return false;
+      }
+    });
+    return balance[0];
+  }
+
+  private ProtocolClient client(String name, ServerProcess server) throws Exception {
+    return new ProtocolClient(pki.peerTls(name, 5_000, TestServer.MICROPAY_ALPN)
+        .connectToServer("127.0.0.1", server.port(), 5_000));
   }
 
   private ServerProcess server(String name) {

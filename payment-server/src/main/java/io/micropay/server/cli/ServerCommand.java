@@ -5,11 +5,13 @@ import io.micropay.pki.PkiLayout;
 import io.micropay.pki.cli.DurationConverter;
 import io.micropay.pki.cli.StandardCommandLine;
 import io.micropay.pki.cli.VersionProvider;
+import io.micropay.server.OperatorSettings;
 import io.micropay.server.PaymentServer;
 import io.micropay.server.ServerConfig;
 import io.micropay.server.Verbosity;
 import io.micropay.server.ledger.LedgerException;
 import io.micropay.server.ledger.Ledgers;
+import io.micropay.server.operator.ActivityHistory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -35,7 +37,7 @@ import picocli.CommandLine;
     description = {"The micropay payment server: mutual TLS on every connection, accounts and "
         + "balances in an embedded Derby ledger, transfers settled exactly once.",
         "Runs until SIGTERM or Ctrl-C, then shuts down gracefully."},
-    subcommands = {AuditCommand.class, AccountsCommand.class},
+    subcommands = {AuditCommand.class, AccountsCommand.class, BackupCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 failure (message on stderr), 2 usage error, "
         + "3 audit found books that do not balance.",
         "See docs/operations.md."})
@@ -46,6 +48,10 @@ public final class ServerCommand implements Callable<Integer> {
    */
   public static final String LISTENING = "micropay payment server listening on ";
   private static final String TRUSTING = ", trusting CA '";
+  /** How the ready line names the operator endpoint, when there is one. */
+  public static final String OPERATOR_ENDPOINT = ", operator endpoint ";
+  private static final Pattern OPERATOR_ADDRESS =
+      Pattern.compile(Pattern.quote(OPERATOR_ENDPOINT) + "https://.+:(\\d+)/");
   /** The host may hold colons itself (IPv6): the port is the number just before TRUSTING. */
   private static final Pattern LISTENING_ADDRESS =
       Pattern.compile(Pattern.quote(LISTENING) + ".+:(\\d+)" + Pattern.quote(TRUSTING));
@@ -55,6 +61,13 @@ public final class ServerCommand implements Callable<Integer> {
     Matcher matcher = LISTENING_ADDRESS.matcher(line);
     return matcher.lookingAt() ? OptionalInt.of(Integer.parseInt(matcher.group(1)))
         : OptionalInt.empty();
+  }
+
+  /** The operator port the ready line names, if it is that line and names one. */
+  public static OptionalInt operatorPort(String line) {
+    Matcher matcher = OPERATOR_ADDRESS.matcher(line);
+    return listeningPort(line).isPresent() && matcher.find()
+        ? OptionalInt.of(Integer.parseInt(matcher.group(1))) : OptionalInt.empty();
   }
 
   @Spec
@@ -68,6 +81,12 @@ public final class ServerCommand implements Callable<Integer> {
       description = "Address to listen on; 0.0.0.0 for every interface "
           + "(default: ${DEFAULT-VALUE}).")
   String bind;
+
+  @Option(names = "--operator-port", paramLabel = "<port|off>",
+      description = "HTTPS port of the operator endpoint (metrics, health, live books, backup, "
+          + "status page; operator certificates only) on the --bind address; 0 picks a free "
+          + "one, 'off' turns it off (default: --port + 1, so 8701; 0 when --port is 0).")
+  String operatorPort;
 
   @Option(names = "--ssl-dir", paramLabel = "<folder>", defaultValue = "ssl",
       description = "Folder with ca.crt, ca.crl, server.crt, server.key "
@@ -130,10 +149,14 @@ public final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     ServerConfig config = config();
+    OperatorSettings operator = operatorSettings();
     ledger.prepare();
-    PaymentServer server = PaymentServer.start(config);
+    PaymentServer server = PaymentServer.start(config, operator);
+    OperatorAddressFile addressFile = new OperatorAddressFile(ledger.dataDirectory);
+    server.operatorAddress().ifPresent(addressFile::write);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
+      addressFile.delete();
       server.close();
       stopped.countDown();
     }, "shutdown");
@@ -142,7 +165,9 @@ public final class ServerCommand implements Callable<Integer> {
     out.println(LISTENING + server.address().getHostString() + ":"
         + server.port() + TRUSTING
         + server.tls().caCertificate().getSubjectX500Principal().getName() + "' ("
-        + config.pki().caCertificate() + "), ledger " + ledger.describe());
+        + config.pki().caCertificate() + "), ledger " + ledger.describe()
+        + server.operatorAddress().map(address -> OPERATOR_ENDPOINT
+            + OperatorAddressFile.url(address)).orElse(""));
     out.flush();
     stopped.await();
     return StandardCommandLine.OK;
@@ -166,6 +191,22 @@ public final class ServerCommand implements Callable<Integer> {
     }
   }
 
+  OperatorSettings operatorSettings() {
+    if (operatorPort == null) {
+      return new OperatorSettings(OptionalInt.of(port == 0 ? 0 : port + 1), false,
+          ActivityHistory.INTERVAL_MILLIS);
+    }
+    if (operatorPort.equals("off")) {
+      return OperatorSettings.OFF;
+    }
+    try {
+      return OperatorSettings.onPort(Integer.parseInt(operatorPort));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--operator-port must be "
+          + "0..65535 or off, was '" + operatorPort + "'");
+    }
+  }
+
   /** The command line, with micropay's error handling. */
   public static CommandLine commandLine() {
     return StandardCommandLine.create(new ServerCommand(),
@@ -174,7 +215,8 @@ public final class ServerCommand implements Callable<Integer> {
 
   public static void main(String[] args) {
     List<String> arguments = List.of(args);
-    LogSetup.configure(arguments.contains("audit") || arguments.contains("accounts"));
+    LogSetup.configure(arguments.contains("audit") || arguments.contains("accounts")
+        || arguments.contains("backup"));
     System.exit(commandLine().execute(args));
   }
 

@@ -77,11 +77,13 @@ public final class Session implements InboundHandler {
     context.log().received(connection.id(), certificateName, line);
     ParsedRequest parsed = RequestParser.parse(line, version);
     if (parsed.isRejected()) {
+      context.metrics().request("malformed");
       refuse("malformed request: " + parsed.reason());
       reply(parsed.reply().wire());
       return null;
     }
     Request request = parsed.request();
+    context.metrics().request(requestType(request));
     if (request instanceof Request.Register register) {
       accountRequests.register(register);
     } else if (request instanceof Request.Login login) {
@@ -246,10 +248,12 @@ public final class Session implements InboundHandler {
   }
 
   private CompletionStage<?> transfer(Request.TransferReport report) {
+    long arrivedNanos = System.nanoTime();
     TransferFailure early = earlyFailure(report);
     if (early != null) {
       refuse("transfer " + describe(report) + " refused: " + early);
       reply(TransferResult.failed(early).format());
+      context.metrics().transferRefused(early, arrivedNanos);
       return null;
     }
     TransferCommand command = new TransferCommand(report.payer(), report.payee(),
@@ -260,12 +264,14 @@ public final class Session implements InboundHandler {
         // and reports again with the same id, which settles at most once.
         end(SessionClosing.of(SessionClosing.Reason.ERROR), "transfer " + describe(report)
             + " could not be settled (" + failure.getMessage() + ")");
+        context.metrics().transferFailed(arrivedNanos);
         return null;
       }
       if (outcome.status() == TransferOutcome.Status.SESSION_REPLACED) {
         // A newer login on another server took the account before this settled: no reply
         // here; the payer reports again on its newer session.
         endAsReplaced("transfer " + describe(report) + " not settled");
+        context.metrics().transferFailed(arrivedNanos);
         return null;
       }
       TransferResult result = toResult(outcome);
@@ -273,6 +279,13 @@ public final class Session implements InboundHandler {
         refuse("transfer " + describe(report) + " " + result.format());
       }
       reply(result.format());
+      if (result.isOk()) {
+        context.metrics().transferSettled(
+            outcome.status() == TransferOutcome.Status.ALREADY_SETTLED, report.amountUnits(),
+            arrivedNanos);
+      } else {
+        context.metrics().transferRefused(outcome.status(), arrivedNanos);
+      }
       return null;
     });
   }
@@ -333,6 +346,11 @@ public final class Session implements InboundHandler {
     } else {
       connection.send(bytes);
     }
+  }
+
+  /** The request's type as a metric label: its record name in lower case. */
+  private static String requestType(Request request) {
+    return request.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String describe(Request.TransferReport report) {
