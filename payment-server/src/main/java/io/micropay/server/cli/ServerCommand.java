@@ -286,8 +286,9 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** Makes the data folder, and sends Derby's own log there instead of the working folder. */
     void prepare() throws IOException {
+      // Made with any ledger: the operator endpoint's address file lives here too.
+      Files.createDirectories(dataDirectory);
       if (databaseUrl == null) {
-        Files.createDirectories(dataDirectory);
         if (System.getProperty("derby.stream.error.file") == null) {
           System.setProperty("derby.stream.error.file",
               dataDirectory.resolve("derby.log").toString());

@@ -39,6 +39,16 @@ public enum Dialect {
     boolean isUnusable(SQLException failure) {
       return DerbyLifecycle.isUnusable(failure);
     }
+
+    /**
+     * Embedded Derby makes a connection in memory, but the first one boots the database, which
+     * creates it or replays its log after a crash: seconds on a busy machine. The pool applies
+     * this timeout to that boot too (as the driver's login timeout).
+     */
+    @Override
+    long connectionTimeoutMillis() {
+      return 120_000;
+    }
   },
 
   /** A PostgreSQL server, which several payment servers may share. */
@@ -99,6 +109,15 @@ public enum Dialect {
 
   /** Work after the last connection is closed. */
   void afterClose(String url) {
+  }
+
+  /**
+   * How long a caller waits for a connection. The server sizes the pool above its worker
+   * count, so a wait means the database is slow to accept connections or gone; a request then
+   * gets a clear failure within this time instead of hanging.
+   */
+  long connectionTimeoutMillis() {
+    return 5_000;
   }
 
   /** The database {@code url} names, for messages: never its user or password. */

@@ -61,6 +61,10 @@ final class Health {
     if (!payments.isAccepting()) {
       return "the payment port does not accept connections (shutting down?)";
     }
+    if (!payments.isReady()) {
+      return "the ledger's database is unusable (the ERROR line in the log says why); the "
+          + "server reopens it by itself";
+    }
     CompletableFuture<Object> probe = CompletableFuture.supplyAsync(
         () -> payments.ledger().balance(PROBE_ACCOUNT), prober);
     try {
