@@ -14,6 +14,8 @@ import io.micropay.server.metrics.ServerMetrics;
 import io.micropay.server.operator.ActivityHistory;
 import io.micropay.server.operator.BindAddressCheck;
 import io.micropay.server.operator.OperatorEndpoint;
+import io.micropay.server.presence.PostgresPresence;
+import io.micropay.server.presence.PresenceGuard;
 import io.micropay.server.session.BatchingSettlement;
 import io.micropay.server.session.EventLog;
 import io.micropay.server.session.Presence;
@@ -104,17 +106,22 @@ public final class PaymentServer implements AutoCloseable {
         .applicationProtocols(new ApplicationProtocols(ProtocolVersion.ALPN_NAMES,
             ProtocolVersion.ALPN_FAMILY))
         .build();
-    Ledger ledger = JdbcLedger.open(config.databaseUrl(), config.workerThreads() + 2);
+    JdbcLedger ledger = JdbcLedger.open(config.databaseUrl(), config.workerThreads() + 2);
     ThreadPoolExecutor workers = null;
     ScheduledExecutorService housekeeping = null;
     Settlement settlement = null;
     ServerMetrics metrics = new ServerMetrics();
     PaymentServer server = null;
+    Presence presence = null;
     try {
       settlement = new BatchingSettlement(ledger, metrics::batchSettled);
       workers = workerPool(config);
       EventLog log = new EventLog(config.verbosity());
-      Presence presence = new Presence(log);
+      PostgresPresence shared = SharedPresence.of(ledger.database(), config);
+      presence = new Presence(log, shared);
+      if (shared != null) {
+        ledger.guardSessions(new PresenceGuard(shared.serverId()));
+      }
       String publicKey = Base64.getEncoder().encodeToString(
           tls.certificate().getPublicKey().getEncoded());
       ServerContext context = new ServerContext(ledger, settlement, presence, log, publicKey,
@@ -159,6 +166,9 @@ public final class PaymentServer implements AutoCloseable {
       }
       if (settlement != null) {
         settlement.close();
+      }
+      if (presence != null) {
+        presence.close();
       }
       ledger.close();
       throw e;
@@ -288,6 +298,7 @@ public final class PaymentServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     transport.close();
+    presence.close();
     ledger.close();
     LOG.info("stopped");
   }

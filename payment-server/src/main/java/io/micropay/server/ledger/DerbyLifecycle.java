@@ -21,7 +21,34 @@ final class DerbyLifecycle {
   /** Derby's SQLState when a database does not exist and create was not asked. */
   private static final String NOT_FOUND = "XJ004";
 
+  /**
+   * Derby's SQLStates, or their prefixes, for a database it will no longer write through the
+   * connections open on it: read-only (it turns the database read-only when a write to its log
+   * or data files fails, for example on a full disk), shut down after a severe error, log and
+   * data file I/O failures, a lost connection. Only a reboot of the database clears them.
+   */
+  private static final java.util.List<String> UNUSABLE = java.util.List.of("25502", "08",
+      "XSLA", "XSDG", "XJ040", "XSDB");
+
   private DerbyLifecycle() {
+  }
+
+  /** Whether {@code failure} or a failure it chains says the database must be reopened. */
+  static boolean isUnusable(SQLException failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+        for (String state : UNUSABLE) {
+          if (sql.getSQLState().startsWith(state)) {
+            return true;
+          }
+        }
+      }
+      if (cause instanceof SQLException sql && sql.getNextException() != null
+          && sql.getNextException() != cause && isUnusable(sql.getNextException())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

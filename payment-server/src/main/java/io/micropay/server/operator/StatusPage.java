@@ -1,6 +1,7 @@
 package io.micropay.server.operator;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.micropay.protocol.OnlineEntry;
 import io.micropay.server.PaymentServer;
 import io.micropay.server.ledger.AuditReport;
 import io.micropay.server.ledger.LedgerException;
@@ -91,7 +92,7 @@ final class StatusPage {
     Presence.Snapshot snapshot = payments.presence().snapshot();
     json.field("onlineCount", snapshot.entries().size()).beginArray("online");
     int shown = 0;
-    for (Presence.Entry entry : snapshot.entries()) {
+    for (OnlineEntry entry : snapshot.entries()) {
       if (shown++ == MAX_ONLINE_SHOWN) {
         break;
       }

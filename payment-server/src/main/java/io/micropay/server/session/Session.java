@@ -15,8 +15,10 @@ import io.micropay.protocol.TransferResult;
 import io.micropay.protocol.Wire;
 import io.micropay.server.ledger.TransferCommand;
 import io.micropay.server.ledger.TransferOutcome;
+import io.micropay.server.presence.PresenceException;
 import io.micropay.server.transport.Connection;
 import io.micropay.server.transport.InboundHandler;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 
@@ -138,6 +140,18 @@ public final class Session implements InboundHandler {
         + " from " + ip + ":" + port);
   }
 
+  /** Ends this session because the shared online list names a newer session of its account. */
+  private void endAsReplaced(String what) {
+    try {
+      context.presence().entryOf(certificateName).ifPresentOrElse(
+          newer -> replacedBy(newer.ip(), newer.port()),
+          () -> end(SessionClosing.of(SessionClosing.Reason.ERROR), what
+              + ": the session was replaced"));
+    } catch (PresenceException e) {
+      end(SessionClosing.of(SessionClosing.Reason.ERROR), what + ": " + e.getMessage());
+    }
+  }
+
   /** Ends this session because its certificate is no longer acceptable. */
   public void certificateRejected(CertificateRejectedException rejection) {
     SessionClosing.Reason reason = switch (rejection.reason()) {
@@ -193,10 +207,18 @@ public final class Session implements InboundHandler {
       return;
     }
     String ip = connection.remoteAddress().getHostAddress();
+    Optional<Session> older;
+    try {
+      older = context.presence().login(certificateName, ip, login.port(), this);
+    } catch (PresenceException e) {
+      end(SessionClosing.of(SessionClosing.Reason.ERROR), "login not published: "
+          + e.getMessage());
+      return;
+    }
     state = State.LOGGED_IN;
     // The older session is ended before this login is answered: the barrier of a replacement.
-    context.presence().login(certificateName, ip, login.port(), this)
-        .ifPresent(older -> older.replacedBy(ip, login.port()));
+    // (On another server it was ended by the publication: its row names this session now.)
+    older.ifPresent(session -> session.replacedBy(ip, login.port()));
     context.log().event(connection.id(), certificateName, "online at " + ip + ":" + login.port()
         + " (protocol " + version.alpnName() + ")");
     listOnline();
@@ -235,7 +257,7 @@ public final class Session implements InboundHandler {
       return null;
     }
     TransferCommand command = new TransferCommand(report.payer(), report.payee(),
-        report.amountUnits(), report.transferId());
+        report.amountUnits(), report.transferId(), connection.id());
     return context.settlement().settle(command).handle((outcome, failure) -> {
       if (failure != null) {
         // No version-1 reply says "try again": end the session instead. The payer reconnects
@@ -243,6 +265,12 @@ public final class Session implements InboundHandler {
         end(SessionClosing.of(SessionClosing.Reason.ERROR), "transfer " + describe(report)
             + " could not be settled (" + failure.getMessage() + ")");
         context.metrics().transferFailed(arrivedNanos);
+        return null;
+      }
+      if (outcome.status() == TransferOutcome.Status.SESSION_REPLACED) {
+        // A newer login on another server took the account before this settled: no reply
+        // here; the payer reports again on its newer session.
+        endAsReplaced("transfer " + describe(report) + " not settled");
         return null;
       }
       TransferResult result = toResult(outcome);
@@ -279,8 +307,8 @@ public final class Session implements InboundHandler {
       case DUPLICATE_ID -> TransferResult.failed(TransferFailure.DUPLICATE_ID);
       case INSUFFICIENT_FUNDS -> TransferResult.failed(TransferFailure.INSUFFICIENT_FUNDS);
       case LIMIT_EXCEEDED -> TransferResult.failed(TransferFailure.LIMIT_EXCEEDED);
-      case UNKNOWN_PAYER -> throw new IllegalStateException(
-          "a logged-in payer has no account: " + outcome);
+      case UNKNOWN_PAYER, SESSION_REPLACED -> throw new IllegalStateException(
+          "no reply for " + outcome);
     };
   }
 

@@ -39,8 +39,8 @@ class SchemaMigrationsTest {
         Connection connection = DriverManager.getConnection(url)) {
       ledger.openAccount("alice", 10_000, 0);
       connection.setAutoCommit(false);
-      assertEquals(SchemaMigrations.CURRENT_VERSION, SchemaMigrations.migrate(connection));
-      assertEquals(SchemaMigrations.CURRENT_VERSION, SchemaMigrations.migrate(connection));
+      assertEquals(SchemaMigrations.CURRENT_VERSION, SchemaMigrations.migrate(connection, Dialect.DERBY));
+      assertEquals(SchemaMigrations.CURRENT_VERSION, SchemaMigrations.migrate(connection, Dialect.DERBY));
       assertEquals(List.of(SchemaMigrations.CURRENT_VERSION), versionRows(connection));
       connection.commit();
       assertEquals(OptionalLong.of(10_000), ledger.balance("alice"));
@@ -54,7 +54,7 @@ class SchemaMigrationsTest {
     // Prepared by hand as a newer server would have left it.
     try (Connection connection = DriverManager.getConnection(url)) {
       connection.setAutoCommit(false);
-      assertEquals(SchemaMigrations.CURRENT_VERSION, SchemaMigrations.migrate(connection));
+      assertEquals(SchemaMigrations.CURRENT_VERSION, SchemaMigrations.migrate(connection, Dialect.DERBY));
       try (PreparedStatement bump = connection.prepareStatement(
           "UPDATE schema_version SET version = ?")) {
         bump.setInt(1, SchemaMigrations.CURRENT_VERSION + 1);

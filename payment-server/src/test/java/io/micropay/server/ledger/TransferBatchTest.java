@@ -178,6 +178,30 @@ class TransferBatchTest {
     }
   }
 
+  /**
+   * Issue 12 item 3: a hint left stale by another writer's deposit must never refuse a payer who
+   * can pay. Once failed on the fast path, which refused on its hint (0) without a lock.
+   */
+  @Test
+  void aStaleHintNeverRefusesAPayerWhoCanPay() {
+    String url = Ledgers.derbyInMemoryUrl("stale-refusal-" + UUID.randomUUID());
+    try (JdbcLedger first = JdbcLedger.open(url, 1); JdbcLedger second = JdbcLedger.open(url, 1)) {
+      first.openAccount("alice", 1_000, 0);
+      first.openAccount("bob", 0, 0);
+      // first's hint for alice is now 0; second deposits under it.
+      assertEquals(Status.SETTLED,
+          first.transfer(new TransferCommand("alice", "bob", 1_000, "t1")).status());
+      assertEquals(DepositResult.OK, second.deposit("alice", 500));
+      assertEquals(List.of(Status.SETTLED, Status.INSUFFICIENT_FUNDS), statuses(
+          first.transferBatch(List.of(new TransferCommand("alice", "bob", 400, "t2"),
+              new TransferCommand("alice", "bob", 400, "t3")))),
+          "alice holds 500: the first settles, and only the second is refused");
+      assertEquals(OptionalLong.of(100), first.balance("alice"));
+      AuditReport report = first.audit();
+      assertTrue(report.balanced(), report.describe());
+    }
+  }
+
   private static List<Status> statuses(List<TransferOutcome> outcomes) {
     return outcomes.stream().map(TransferOutcome::status).toList();
   }
