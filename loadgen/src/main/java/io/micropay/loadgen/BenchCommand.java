@@ -199,7 +199,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<Result> results = new ArrayList<>();
     try (ServerUnderTest server = startServer(pki, "transfers")) {
       int firstPayer = TransferScenario.PAYEES;
-      TransferScenario scenario = new TransferScenario(clients, server.port(), firstPayer);
+      TransferScenario scenario = new TransferScenario(clients, firstPayer, server.port());
       scenario.register(names, maxPayers());
       for (int count : payers) {
         results.add(scenario.run(measurement.watching(server.handle()), names, count));
@@ -220,11 +220,24 @@ public final class BenchCommand implements Callable<Integer> {
       String url = postgres.createDatabase("bench");
       try (ServerUnderTest server = startServer(pki, "transfers-postgres",
           List.of("--db-url", url))) {
-        TransferScenario scenario = new TransferScenario(clients, server.port(),
-            TransferScenario.PAYEES);
+        TransferScenario scenario = new TransferScenario(clients, TransferScenario.PAYEES,
+            server.port());
         scenario.register(names, maxPayers());
         results.add(scenario.run(measurement.watching(server.handle()), names, maxPayers())
             .on("PostgreSQL"));
+      }
+      // Two servers on one database, acting as one service (shared books, shared online
+      // list), the payers split between them; the CPU is both servers' together.
+      String shared = postgres.createDatabase("bench_two_servers");
+      try (ServerUnderTest first = startServer(pki, "transfers-postgres-a",
+              List.of("--db-url", shared));
+          ServerUnderTest second = startServer(pki, "transfers-postgres-b",
+              List.of("--db-url", shared))) {
+        TransferScenario scenario = new TransferScenario(clients, TransferScenario.PAYEES,
+            first.port(), second.port());
+        scenario.register(names, maxPayers());
+        results.add(scenario.run(measurement.watching(first.handle(), second.handle()), names,
+            maxPayers()).on("PostgreSQL, two servers"));
       }
     }
     return results;

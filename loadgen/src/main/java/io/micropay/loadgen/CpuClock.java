@@ -1,6 +1,7 @@
 package io.micropay.loadgen;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,24 +12,36 @@ import java.util.Optional;
  * rate is bounded by the cores divided by the two costs together.
  */
 final class CpuClock {
-  private final ProcessHandle process;
+  private final List<ProcessHandle> processes;
 
-  private CpuClock(ProcessHandle process) {
-    this.process = process;
+  private CpuClock(List<ProcessHandle> processes) {
+    this.processes = List.copyOf(processes);
   }
 
   /** This JVM: the load generator. */
   static CpuClock ofThisProcess() {
-    return new CpuClock(ProcessHandle.current());
+    return new CpuClock(List.of(ProcessHandle.current()));
   }
 
-  static CpuClock of(ProcessHandle process) {
-    return new CpuClock(process);
+  /** Several processes together, such as two servers acting as one service. */
+  static CpuClock of(ProcessHandle... processes) {
+    return new CpuClock(List.of(processes));
   }
 
-  /** CPU used so far, or empty when the operating system does not say (or the process ended). */
+  /**
+   * CPU used so far by all of them, or empty when the operating system does not say for one
+   * (or one ended).
+   */
   Optional<Duration> used() {
-    return process.info().totalCpuDuration();
+    Duration total = Duration.ZERO;
+    for (ProcessHandle process : processes) {
+      Optional<Duration> used = process.info().totalCpuDuration();
+      if (used.isEmpty()) {
+        return Optional.empty();
+      }
+      total = total.plus(used.get());
+    }
+    return Optional.of(total);
   }
 
   /** Milliseconds of CPU between two readings, or -1 when either is missing. */

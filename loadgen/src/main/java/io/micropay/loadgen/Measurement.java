@@ -62,9 +62,12 @@ final class Measurement {
     this.server = server;
   }
 
-  /** The same measurement, also charging {@code server}'s CPU to the operations. */
-  Measurement watching(ProcessHandle server) {
-    return new Measurement(progress, warmupSeconds, seconds, CpuClock.of(server));
+  /**
+   * The same measurement, also charging the servers' CPU to the operations (together, when
+   * several servers act as one service).
+   */
+  Measurement watching(ProcessHandle... servers) {
+    return new Measurement(progress, warmupSeconds, seconds, CpuClock.of(servers));
   }
 
   /** Closed loop: every client runs the operation again as soon as it is done. */

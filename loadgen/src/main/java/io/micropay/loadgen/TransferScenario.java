@@ -18,7 +18,7 @@ final class TransferScenario {
   static final int PAYEES = 16;
 
   private final BulkClients clients;
-  private final int port;
+  private final int[] ports;
   private final int firstPayer;
   /** Rows run so far; a row's number is part of its transfer ids. */
   private int rows;
@@ -26,10 +26,15 @@ final class TransferScenario {
   /**
    * @param firstPayer the index of the first certificate (in {@code clients}) used for payers;
    *     payees use the {@value #PAYEES} before it
+   * @param ports the servers' ports: payer {@code i} uses {@code ports[i % ports.length]}
+   *     (several servers sharing one ledger); accounts are registered through the first
    */
-  TransferScenario(BulkClients clients, int port, int firstPayer) {
+  TransferScenario(BulkClients clients, int firstPayer, int... ports) {
+    if (ports.length == 0) {
+      throw new IllegalArgumentException("at least one server port");
+    }
     this.clients = clients;
-    this.port = port;
+    this.ports = ports.clone();
     this.firstPayer = firstPayer;
   }
 
@@ -37,7 +42,8 @@ final class TransferScenario {
   void register(List<String> names, int payers) throws IOException {
     for (int i = 0; i < PAYEES + payers; i++) {
       int index = firstPayer - PAYEES + i;
-      try (ProtocolSession session = new ProtocolSession(clients.connect(port, index, 10_000))) {
+      try (ProtocolSession session = new ProtocolSession(clients.connect(ports[0], index,
+          10_000))) {
         session.register(names.get(index));
       }
     }
@@ -59,7 +65,8 @@ final class TransferScenario {
             int index = firstPayer + i;
             String payer = names.get(index);
             String payee = names.get(firstPayer - PAYEES + i % PAYEES);
-            ProtocolSession session = new ProtocolSession(clients.connect(port, index, 10_000));
+            ProtocolSession session = new ProtocolSession(clients.connect(
+                ports[i % ports.length], index, 10_000));
             Payer payerOfRow = new Payer(payer, session);
             started.add(payerOfRow);
             payerOfRow.logIn();
