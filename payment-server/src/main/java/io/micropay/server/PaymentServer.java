@@ -9,14 +9,14 @@ import io.micropay.protocol.ProtocolVersion;
 import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.server.ledger.LedgerDatabase;
 import io.micropay.server.ledger.Ledger;
-import io.micropay.server.presence.PostgresPresence;
-import io.micropay.server.presence.PresenceGuard;
 import io.micropay.server.ledger.LedgerBackup;
 import io.micropay.server.ledger.TransferHistory;
 import io.micropay.server.metrics.ServerMetrics;
 import io.micropay.server.operator.ActivityHistory;
 import io.micropay.server.operator.BindAddressCheck;
 import io.micropay.server.operator.OperatorEndpoint;
+import io.micropay.server.presence.PostgresPresence;
+import io.micropay.server.presence.PresenceGuard;
 import io.micropay.server.session.BatchingSettlement;
 import io.micropay.server.session.EventLog;
 import io.micropay.server.session.Presence;
@@ -112,9 +112,9 @@ public final class PaymentServer implements AutoCloseable {
     ThreadPoolExecutor workers = null;
     ScheduledExecutorService housekeeping = null;
     Settlement settlement = null;
-    Presence presence = null;
     ServerMetrics metrics = new ServerMetrics();
     PaymentServer server = null;
+    Presence presence = null;
     try {
       settlement = new BatchingSettlement(ledger, metrics::batchSettled);
       workers = workerPool(config);

@@ -1,5 +1,6 @@
 package io.micropay.server;
 
+import io.micropay.protocol.Limits;
 import io.micropay.pki.Passphrase;
 import io.micropay.pki.PkiLayout;
 import java.net.InetSocketAddress;
@@ -29,8 +30,6 @@ public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphr
     long initialBalanceUnits, long maxDepositUnits, Duration idleTimeout,
     Duration handshakeTimeout, Verbosity verbosity, Passphrase databasePassword) {
 
-  /** The port when none is given. */
-  public static final int DEFAULT_PORT = 8700;
   /** Upper bound of {@code workerThreads}: more only adds contention on 2 to 16 cores. */
   public static final int MAX_WORKER_THREADS = 512;
   /** Upper bound of {@code ioThreads}. */
@@ -39,10 +38,6 @@ public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphr
   public static final int MAX_SESSIONS = 100_000;
   /** Upper bound of the timeouts: a day. */
   public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
-  /** The largest balance an account can hold (PROTOCOL.md section 3). */
-  public static final long MAX_BALANCE_UNITS = 1_000_000_000_000_000L;
-  /** The largest single deposit the protocol allows. */
-  public static final long MAX_AMOUNT_UNITS = 1_000_000_000L;
 
   /** A configuration whose ledger database needs no password (Derby, trusted PostgreSQL). */
   public ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphrase keyPassphrase,
@@ -60,8 +55,8 @@ public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphr
     requireRange("I/O threads", ioThreads, 1, MAX_IO_THREADS);
     requireRange("max sessions", maxSessions, 1, MAX_SESSIONS);
     requireRange("max handshakes", maxHandshakes, 1, MAX_SESSIONS);
-    requireRange("initial balance", initialBalanceUnits, 0, MAX_BALANCE_UNITS);
-    requireRange("max deposit", maxDepositUnits, 0, MAX_AMOUNT_UNITS);
+    requireRange("initial balance", initialBalanceUnits, 0, Limits.MAX_BALANCE);
+    requireRange("max deposit", maxDepositUnits, 0, Limits.MAX_AMOUNT);
     requireTimeout("idle timeout", idleTimeout);
     requireTimeout("handshake timeout", handshakeTimeout);
     if (databaseUrl == null || !databaseUrl.startsWith("jdbc:")) {

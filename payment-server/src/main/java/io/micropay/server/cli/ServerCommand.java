@@ -1,5 +1,6 @@
 package io.micropay.server.cli;
 
+import io.micropay.protocol.Limits;
 import io.micropay.pki.PkiException;
 import io.micropay.pki.PkiLayout;
 import io.micropay.pki.cli.DurationConverter;
@@ -73,7 +74,7 @@ public final class ServerCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--port", paramLabel = "<port>", defaultValue = "8700",
+  @Option(names = "--port", paramLabel = "<port>", defaultValue = "" + Limits.DEFAULT_SERVER_PORT,
       description = "TCP port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 

@@ -1,5 +1,6 @@
 package io.micropay.server.ledger;
 
+import io.micropay.pki.SystemDefaults;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.slf4j.Logger;
@@ -63,15 +64,9 @@ final class DerbyLifecycle {
    * </ul>
    */
   static void configureForThroughput() {
-    setDefault("derby.storage.pageCacheSize", "20000");
-    setDefault("derby.storage.logBufferSize", "1048576");
-    setDefault("derby.language.sequence.preallocator", "10000");
-  }
-
-  private static void setDefault(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
-    }
+    SystemDefaults.setIfAbsent("derby.storage.pageCacheSize", "20000");
+    SystemDefaults.setIfAbsent("derby.storage.logBufferSize", "1048576");
+    SystemDefaults.setIfAbsent("derby.language.sequence.preallocator", "10000");
   }
 
   static boolean isEmbeddedDerby(String url) {

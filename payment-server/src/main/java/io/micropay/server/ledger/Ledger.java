@@ -1,5 +1,6 @@
 package io.micropay.server.ledger;
 
+import io.micropay.protocol.Limits;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -15,7 +16,7 @@ import java.util.OptionalLong;
  */
 public interface Ledger extends AutoCloseable {
   /** The largest balance an account may hold (PROTOCOL.md section 3). */
-  long MAX_BALANCE_UNITS = 1_000_000_000_000_000L;
+  long MAX_BALANCE_UNITS = Limits.MAX_BALANCE;
   /** The longest account name the ledger stores (PROTOCOL.md section 3). */
   int MAX_ACCOUNT_NAME_LENGTH = 32;
   /** The longest transfer id the ledger stores (PROTOCOL.md section 3). */

@@ -56,7 +56,7 @@ public final class BatchingSettlement implements Settlement {
     this(ledger, maxBatch, size -> { });
   }
 
-  private BatchingSettlement(Ledger ledger, int maxBatch, IntConsumer batchSizes) {
+  BatchingSettlement(Ledger ledger, int maxBatch, IntConsumer batchSizes) {
     this.ledger = ledger;
     this.maxBatch = maxBatch;
     this.batchSizes = batchSizes;

@@ -57,7 +57,11 @@ class OperatorEndpointTest {
         pki.revoke("dave");
         assertThrows(IOException.class, () -> new ProtocolClient(dave.connectToServer(
             "127.0.0.1", server.port(), 5_000)).request("REGISTER#dave"));
-        String metrics = OperatorHttp.as(pki.operatorTls("olga"), port).get("metrics").body();
+        var olga = pki.operatorTls("olga");
+        assertThrows(IOException.class, () -> new ProtocolClient(olga.connectToServer(
+            "127.0.0.1", server.port(), 5_000)).request("REGISTER#olga"),
+            "the payment port refuses an operator certificate");
+        String metrics = OperatorHttp.as(olga, port).get("metrics").body();
         assertEquals(3.0, value(metrics,
             "micropay_transfers_total{reason=\"new\",result=\"settled\"}"), metrics);
         assertEquals(1.0, value(metrics,
@@ -67,6 +71,8 @@ class OperatorEndpointTest {
         assertEquals(4.0, value(metrics, "micropay_settlement_batch_size_sum"));
         assertEquals(1.0, value(metrics,
             "micropay_handshakes_total{reason=\"revoked\",result=\"failed\"}"));
+        assertEquals(1.0, value(metrics,
+            "micropay_handshakes_total{reason=\"wrong_role\",result=\"failed\"}"));
         assertEquals(2.0, value(metrics,
             "micropay_handshakes_total{reason=\"full\",result=\"ok\"}"));
         assertEquals(4.0, value(metrics, "micropay_requests_total{request=\"transferreport\"}"));
@@ -76,8 +82,8 @@ class OperatorEndpointTest {
         assertEquals(2.0, value(metrics, "micropay_sessions"));
         assertTrue(metrics.contains("jvm_memory_used_bytes"), "the JVM's own metrics");
         String summary = server.server().sampleActivity().orElseThrow();
-        assertTrue(summary.contains("3 transfers settled (300 units), 1 refused, 1 deposits"),
-            summary);
+        assertTrue(summary.contains("3 transfers settled (300 units), 1 refused, 1 deposits; "
+            + "handshakes 2 ok, 2 failed"), summary);
         assertTrue(server.server().sampleActivity().isEmpty(), "nothing since: no line");
       }
     }
