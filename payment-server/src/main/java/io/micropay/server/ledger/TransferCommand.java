@@ -9,8 +9,11 @@ package io.micropay.server.ledger;
  * @param amountUnits how much, positive
  * @param transferId the payer's id for exactly-once settlement, or null for the older form that
  *     settles once per report; at most {@link Ledger#MAX_TRANSFER_ID_LENGTH} characters
+ * @param memo the payer's note, stored with the transfer, or null; at most
+ *     {@link Ledger#MAX_MEMO_LENGTH} characters (the wire codec checks its characters)
  */
-public record TransferCommand(String payer, String payee, long amountUnits, String transferId) {
+public record TransferCommand(String payer, String payee, long amountUnits, String transferId,
+    String memo) {
   /**
    * Checks the parts.
    *
@@ -29,5 +32,14 @@ public record TransferCommand(String payer, String payee, long amountUnits, Stri
       throw new IllegalArgumentException("transfer id must be 1 to "
           + Ledger.MAX_TRANSFER_ID_LENGTH + " characters, was " + transferId.length());
     }
+    if (memo != null && (memo.isEmpty() || memo.length() > Ledger.MAX_MEMO_LENGTH)) {
+      throw new IllegalArgumentException("a memo has 1 to " + Ledger.MAX_MEMO_LENGTH
+          + " characters, was " + memo.length());
+    }
+  }
+
+  /** A transfer without a memo. */
+  public TransferCommand(String payer, String payee, long amountUnits, String transferId) {
+    this(payer, payee, amountUnits, transferId, null);
   }
 }
