@@ -191,6 +191,34 @@ public final class PeerNode implements AutoCloseable {
     }
   }
 
+  /**
+   * Version 2: a page of this account's statement from the server's ledger (no login needed).
+   *
+   * @throws PeerFailure when the server speaks only version 1
+   */
+  public io.micropay.protocol.StatementPage statement(
+      io.micropay.protocol.Request.Statement request) {
+    requireVersion2("statements");
+    return withSession(session -> session.statement(request));
+  }
+
+  /**
+   * Version 2: the server's signed receipt of a transfer this account paid or received.
+   *
+   * @throws PeerFailure when the server speaks only version 1
+   */
+  public io.micropay.protocol.ReceiptReply receipt(String payer, String transferId) {
+    requireVersion2("receipts");
+    return withSession(session -> session.receipt(payer, transferId));
+  }
+
+  private void requireVersion2(String what) {
+    if (!link.session().version().atLeast(ProtocolVersion.V2)) {
+      throw new PeerFailure(Kind.GENERAL, "the server speaks protocol version 1, which has no "
+          + what + "; it needs a server that speaks micropay/2");
+    }
+  }
+
   /** The online list (this peer must be online). */
   public OnlineList list() {
     return withSession(ServerSession::list);
