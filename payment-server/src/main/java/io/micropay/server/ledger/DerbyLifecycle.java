@@ -1,5 +1,6 @@
 package io.micropay.server.ledger;
 
+import io.micropay.pki.SystemDefaults;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.slf4j.Logger;
@@ -63,15 +64,9 @@ final class DerbyLifecycle {
    * </ul>
    */
   static void configureForThroughput() {
-    setDefault("derby.storage.pageCacheSize", "20000");
-    setDefault("derby.storage.logBufferSize", "1048576");
-    setDefault("derby.language.sequence.preallocator", "10000");
-  }
-
-  private static void setDefault(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
-    }
+    SystemDefaults.setIfAbsent("derby.storage.pageCacheSize", "20000");
+    SystemDefaults.setIfAbsent("derby.storage.logBufferSize", "1048576");
+    SystemDefaults.setIfAbsent("derby.language.sequence.preallocator", "10000");
   }
 
   static boolean isEmbeddedDerby(String url) {
@@ -80,16 +75,29 @@ final class DerbyLifecycle {
 
   /** What went wrong opening {@code url}, in words an operator can act on. */
   static String explainOpenFailure(String url, SQLException failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+    // Derby's own message ("Failed to start database ..., see the next exception") hides the
+    // reason in the chain of next exceptions and causes: look through both.
+    java.util.List<Throwable> chain = new java.util.ArrayList<>();
+    for (SQLException next = failure; next != null && chain.size() < 16;
+        next = next.getNextException()) {
+      for (Throwable cause = next; cause != null && chain.size() < 16;
+          cause = cause.getCause()) {
+        chain.add(cause);
+      }
+    }
+    for (Throwable cause : chain) {
       if (cause instanceof SQLException sql && ALREADY_BOOTED.equals(sql.getSQLState())) {
         return "the ledger " + databaseName(url) + " is in use by another process (a running "
-            + "server?); stop it first, or work on a copy";
+            + "server?): ask the running server through its operator endpoint (start it with "
+            + "--operator-port, and see docs/operations.md), stop it first, or work on a copy";
       }
       if (cause instanceof SQLException sql && NOT_FOUND.equals(sql.getSQLState())) {
         return "there is no ledger at " + databaseName(url);
       }
     }
-    return "cannot open the ledger at " + databaseName(url) + ": " + failure.getMessage();
+    Throwable deepest = chain.get(chain.size() - 1);
+    return "cannot open the ledger at " + databaseName(url) + ": " + failure.getMessage()
+        + (deepest == failure ? "" : " (" + deepest.getMessage() + ")");
   }
 
   /**

@@ -31,13 +31,23 @@ public enum Dialect {
     }
 
     @Override
-    String describe(String url) {
+    public String describe(String url) {
       return DerbyLifecycle.databaseName(url);
     }
 
     @Override
     boolean isUnusable(SQLException failure) {
       return DerbyLifecycle.isUnusable(failure);
+    }
+
+    /**
+     * Embedded Derby makes a connection in memory, but the first one boots the database, which
+     * creates it or replays its log after a crash: seconds on a busy machine. The pool applies
+     * this timeout to that boot too (as the driver's login timeout).
+     */
+    @Override
+    long connectionTimeoutMillis() {
+      return 120_000;
     }
   },
 
@@ -50,7 +60,7 @@ public enum Dialect {
     }
 
     @Override
-    String describe(String url) {
+    public String describe(String url) {
       Properties parsed = parse(url);
       return "postgresql://" + hostAndPort(url) + "/"
           + (parsed == null ? "?" : parsed.getProperty("PGDBNAME", ""));
@@ -101,8 +111,17 @@ public enum Dialect {
   void afterClose(String url) {
   }
 
+  /**
+   * How long a caller waits for a connection. The server sizes the pool above its worker
+   * count, so a wait means the database is slow to accept connections or gone; a request then
+   * gets a clear failure within this time instead of hanging.
+   */
+  long connectionTimeoutMillis() {
+    return 5_000;
+  }
+
   /** The database {@code url} names, for messages: never its user or password. */
-  abstract String describe(String url);
+  public abstract String describe(String url);
 
   /**
    * Whether {@code failure} says that the database cannot be used through the connections we

@@ -2,14 +2,17 @@ package io.micropay.server.ledger;
 
 import io.micropay.server.ledger.CarefulSettlement.DuplicateRace;
 import io.micropay.server.ledger.LedgerStatements.RecordedTransfer;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,7 @@ public final class JdbcLedger implements Ledger {
   private final LedgerDatabase database;
   private final boolean ownsDatabase;
   private final FastSettlement fast = new FastSettlement();
+  private volatile SessionGuard sessionGuard = SessionGuard.NONE;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private JdbcLedger(LedgerDatabase database, boolean ownsDatabase) {
@@ -68,13 +72,7 @@ public final class JdbcLedger implements Ledger {
    */
   public static JdbcLedger open(String jdbcUrl, int poolSize) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-    LedgerDatabase database = LedgerDatabase.open(jdbcUrl, null, poolSize);
-    try {
-      return open(database, true);
-    } catch (RuntimeException e) {
-      database.close();
-      throw e;
-    }
+    return open(LedgerDatabase.open(jdbcUrl, null, poolSize), true);
   }
 
   /**
@@ -84,8 +82,16 @@ public final class JdbcLedger implements Ledger {
    *     of the server use it too
    */
   public static JdbcLedger open(LedgerDatabase database, boolean ownsDatabase) {
-    int version = database.inTransaction(
-        connection -> SchemaMigrations.migrate(connection, database.dialect()));
+    int version;
+    try {
+      version = database.inTransaction(
+          connection -> SchemaMigrations.migrate(connection, database.dialect()));
+    } catch (RuntimeException e) {
+      if (ownsDatabase) {
+        database.close();
+      }
+      throw e;
+    }
     LOG.info("ledger {} open: schema version {}", database.describe(), version);
     return new JdbcLedger(database, ownsDatabase);
   }
@@ -99,6 +105,7 @@ public final class JdbcLedger implements Ledger {
    * Whether the ledger takes work now: false while its database is unusable (see
    * {@link LedgerDatabase#isReady}). For health checks.
    */
+  @Override
   public boolean isReady() {
     return !closed.get() && database.isReady();
   }
@@ -185,7 +192,7 @@ public final class JdbcLedger implements Ledger {
     }
     try {
       List<TransferOutcome> outcomes = database.inTransaction(
-          connection -> fast.settle(connection, batch));
+          connection -> guarded(connection, batch, fast::settle));
       logOutcomes(batch, outcomes);
       return outcomes;
     } catch (FastSettlement.Undecided retry) {
@@ -195,7 +202,7 @@ public final class JdbcLedger implements Ledger {
     for (int attempt = 1; ; attempt++) {
       try {
         List<TransferOutcome> outcomes = database.inTransaction(
-            connection -> CarefulSettlement.settle(connection, batch));
+            connection -> guarded(connection, batch, CarefulSettlement::settle));
         fast.forget(TransferChecks.accountsOf(batch));
         logOutcomes(batch, outcomes);
         return outcomes;
@@ -210,6 +217,52 @@ public final class JdbcLedger implements Ledger {
             batch.size());
       }
     }
+  }
+
+  /**
+   * Checks every transfer of a batch against the settlement barrier from now on: servers that
+   * share this ledger set it once, before their first session.
+   */
+  public void guardSessions(SessionGuard guard) {
+    this.sessionGuard = guard;
+  }
+
+  /** One way of settling a batch in a transaction, committing it. */
+  private interface Strategy {
+    List<TransferOutcome> settle(Connection connection, List<TransferCommand> batch)
+        throws SQLException;
+  }
+
+  /**
+   * The batch's transfers from replaced sessions get {@code SESSION_REPLACED}; the rest settle
+   * by {@code strategy}, in the same transaction as the guard's check (which locks what it
+   * read until the commit).
+   */
+  private List<TransferOutcome> guarded(Connection connection, List<TransferCommand> batch,
+      Strategy strategy) throws SQLException {
+    Set<Integer> replaced = sessionGuard.replaced(connection, batch);
+    if (replaced.isEmpty()) {
+      return strategy.settle(connection, batch);
+    }
+    List<TransferCommand> live = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      if (!replaced.contains(i)) {
+        live.add(batch.get(i));
+      }
+    }
+    List<TransferOutcome> settled;
+    if (live.isEmpty()) {
+      connection.commit();
+      settled = List.of();
+    } else {
+      settled = strategy.settle(connection, live);
+    }
+    List<TransferOutcome> outcomes = new ArrayList<>(batch.size());
+    int next = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      outcomes.add(replaced.contains(i) ? TransferOutcome.replaced() : settled.get(next++));
+    }
+    return outcomes;
   }
 
   private static void logOutcomes(List<TransferCommand> batch, List<TransferOutcome> outcomes) {

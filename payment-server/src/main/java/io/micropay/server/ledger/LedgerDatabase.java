@@ -4,8 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool.PoolInitializationException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
@@ -25,12 +27,6 @@ public final class LedgerDatabase implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerDatabase.class);
   /** The most connections a pool may hold; above the server's most worker threads. */
   public static final int MAX_POOL_SIZE = 1_024;
-  /**
-   * How long a caller waits for a connection. The server sizes the pool above its worker count,
-   * so a wait means the database is slow to accept connections or gone; a request then gets a
-   * clear failure within this time instead of hanging.
-   */
-  static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
   /** Runs of one transaction that the database rolled back (deadlock, lock timeout) at most. */
   private static final int MAX_TRANSIENT_ATTEMPTS = 10;
 
@@ -84,7 +80,7 @@ public final class LedgerDatabase implements AutoCloseable {
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     config.setMaximumPoolSize(poolSize);
     config.setMinimumIdle(poolSize);
-    config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+    config.setConnectionTimeout(dialect.connectionTimeoutMillis());
     // Try one connection at start and fail at once: an unreachable database is an error the
     // operator must see now, not a pool that waits in the background.
     config.setInitializationFailTimeout(1);
@@ -115,6 +111,18 @@ public final class LedgerDatabase implements AutoCloseable {
    */
   public DataSource dataSource() {
     return pool;
+  }
+
+  /**
+   * A new connection of its own, outside the pool, for a use that holds it for the life of the
+   * server (PostgreSQL's LISTEN); the caller closes it.
+   */
+  public Connection openDedicated() throws SQLException {
+    Properties properties = new Properties();
+    if (password != null) {
+      properties.setProperty("password", password);
+    }
+    return DriverManager.getConnection(url, properties);
   }
 
   /**

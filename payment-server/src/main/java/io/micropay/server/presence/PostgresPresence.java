@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -206,6 +207,20 @@ public final class PostgresPresence implements PresenceStore {
       }
       return new Listing(entries,
           System.nanoTime() + (long) (Math.max(0, nearestLeaseMillis) * 1_000_000L));
+    });
+  }
+
+  @Override
+  public Optional<OnlineEntry> entryOf(String account) {
+    return inTransaction("find " + account + " in the online list", connection -> {
+      try (PreparedStatement query = connection.prepareStatement(
+          "SELECT ip, port FROM micropay_presence WHERE account = ?")) {
+        query.setString(1, account);
+        try (ResultSet row = query.executeQuery()) {
+          return row.next() ? Optional.of(new OnlineEntry(account, row.getString(1),
+              row.getInt(2))) : Optional.<OnlineEntry>empty();
+        }
+      }
     });
   }
 

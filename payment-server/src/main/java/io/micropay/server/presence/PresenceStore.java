@@ -2,6 +2,7 @@ package io.micropay.server.presence;
 
 import io.micropay.protocol.OnlineEntry;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where the online list lives when several servers act as one service: each server publishes
@@ -58,6 +59,9 @@ public interface PresenceStore extends AutoCloseable {
 
   /** Everyone online on every live server. */
   Listing list();
+
+  /** Where {@code account} is online now, on any server. */
+  Optional<OnlineEntry> entryOf(String account);
 
   @Override
   void close();

@@ -160,6 +160,14 @@ public final class Presence implements PresenceStore.Listener {
     return Optional.ofNullable(online.get(name)).map(Entry::session);
   }
 
+  /** Where {@code account} is online now, on this server or (when shared) on any. */
+  Optional<OnlineEntry> entryOf(String account) {
+    if (shared != null) {
+      return shared.entryOf(account);
+    }
+    return Optional.ofNullable(online.get(account)).map(Entry::online);
+  }
+
   /** The current online list. */
   public Snapshot snapshot() {
     Snapshot current = snapshot;

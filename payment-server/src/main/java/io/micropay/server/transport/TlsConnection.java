@@ -2,6 +2,8 @@ package io.micropay.server.transport;
 
 import io.micropay.pki.PeerIdentity;
 import io.micropay.pki.TlsFactory;
+import io.micropay.pki.tls.HandshakeFailure;
+import io.micropay.pki.tls.HandshakeFailures;
 import io.micropay.protocol.LineFramer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -53,6 +55,7 @@ final class TlsConnection implements Connection {
   private final TransportLimits limits;
   private final LineFramer lines;
   private final long acceptedNanos;
+  private final long acceptedMillis = System.currentTimeMillis();
   private final InetSocketAddress remote;
   private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
 
@@ -72,6 +75,8 @@ final class TlsConnection implements Connection {
   private volatile String applicationProtocol = "";
   private InboundHandler handler;
   private String closeReason;
+  /** Why the handshake failed, when the connection closes during it; counted by the loop. */
+  private HandshakeFailure.Reason handshakeFailureReason = HandshakeFailure.Reason.CLOSED;
 
   TlsConnection(long id, IoLoop loop, SocketChannel channel, TlsFactory tls, Executor workers,
       ConnectionAcceptor acceptor, TransportLimits limits) {
@@ -138,6 +143,19 @@ final class TlsConnection implements Connection {
     this.key = selectionKey;
   }
 
+  /** Why the handshake failed, for a connection that closed during it. */
+  HandshakeFailure.Reason handshakeFailureReason() {
+    return handshakeFailureReason;
+  }
+
+  /** Closes a connection still in its handshake to make room for newer ones. */
+  void dropFromHandshake(String reason) {
+    loop.execute(() -> {
+      handshakeFailureReason = HandshakeFailure.Reason.DROPPED;
+      closeNow(reason);
+    });
+  }
+
   boolean isHandshaking() {
     return state == State.HANDSHAKING;
   }
@@ -154,6 +172,7 @@ final class TlsConnection implements Connection {
   void sweep(long nowNanos) {
     if (state == State.HANDSHAKING
         && nowNanos - acceptedNanos > limits.handshakeTimeoutMillis() * 1_000_000L) {
+      handshakeFailureReason = HandshakeFailure.Reason.TIMEOUT;
       closeNow("the TLS handshake did not finish within " + limits.handshakeTimeoutMillis()
           + " ms");
     } else if (state == State.OPEN) {
@@ -194,7 +213,7 @@ final class TlsConnection implements Connection {
       }
       pump();
     } catch (IOException | RuntimeException e) {
-      closeNow(describe(e));
+      fail(e);
     }
   }
 
@@ -226,7 +245,7 @@ final class TlsConnection implements Connection {
       if (e instanceof SSLException) {
         sendAlert();
       }
-      closeNow(describe(e));
+      fail(e);
     }
   }
 
@@ -351,14 +370,14 @@ final class TlsConnection implements Connection {
   }
 
   private void onHandshakeFinished() {
-    loop.handshakeFinished(this);
     PeerIdentity authenticated;
     try {
       authenticated = tls.authenticate(engine.getSession());
     } catch (SSLException e) {
-      closeNow(describe(e));
+      fail(e);
       return;
     }
+    loop.handshakeFinished(this, isResumed());
     identity = authenticated;
     String agreed = engine.getApplicationProtocol();
     applicationProtocol = agreed == null ? "" : agreed;
@@ -595,7 +614,20 @@ final class TlsConnection implements Connection {
     }
   }
 
-  private static String describe(Throwable failure) {
-    return TlsFactory.describe(failure);
+  /** Closes after {@code failure}, classified once for the log line and the metrics. */
+  private void fail(Throwable failure) {
+    HandshakeFailure classified = HandshakeFailures.classify(failure);
+    if (state == State.HANDSHAKING) {
+      handshakeFailureReason = classified.reason();
+    }
+    closeNow(classified.description());
+  }
+
+  /**
+   * Whether the handshake resumed an earlier TLS session: the JDK keeps a resumed session's
+   * creation time, which is then older than this connection.
+   */
+  private boolean isResumed() {
+    return engine.getSession().getCreationTime() < acceptedMillis;
   }
 }
