@@ -234,6 +234,12 @@ public final class PeerNode implements AutoCloseable {
     return payments.pay(payee, amountUnits, progress);
   }
 
+  /** As {@link #pay(String, long, Consumer)} with a memo for the payee and both statements. */
+  public PaymentReceipt pay(String payee, long amountUnits, String memo,
+      Consumer<String> progress) {
+    return payments.pay(payee, amountUnits, memo, progress);
+  }
+
   /**
    * Payers' connections this peer's listener accepted (0 before it is online): fewer than the
    * payments it received when payers keep their connections.

@@ -262,7 +262,9 @@ public final class ServerSession implements AutoCloseable {
     if (replies.isEnded()) {
       throw new SessionEndedException(replies.endDescription());
     }
-    out.write(Wire.encodeLine(request.format()));
+    // A memo goes only to a server that speaks version 2; version 1 would refuse the line.
+    out.write(Wire.encodeLine(request instanceof Request.TransferReport report
+        ? report.format(version) : request.format()));
     out.flush();
   }
 
