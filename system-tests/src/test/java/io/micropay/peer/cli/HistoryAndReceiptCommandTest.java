@@ -7,7 +7,6 @@ import io.micropay.server.ProtocolClient;
 import io.micropay.server.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -93,10 +92,6 @@ class HistoryAndReceiptCommandTest {
   }
 
   private Cli.Run peer(String name, String... command) {
-    List<String> args = new ArrayList<>(List.of("--ssl-dir",
-        server.pki().layout().directory().toString(), "--name", name, "--server",
-        "127.0.0.1:" + server.port()));
-    args.addAll(List.of(command));
-    return Cli.run(args.toArray(String[]::new));
+    return Cli.peer(server, name, command);
   }
 }
