@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
         + "sessions, and the ledger alone, each beside its baseline.",
         "Results go to --out as results.csv, results.md and throughput.svg."})
 public final class BenchCommand implements Callable<Integer> {
-  static final String ALL = "handshakes,transfers,p2p,sessions,ledger";
+  static final String ALL = "handshakes,transfers,p2p,sessions,ledger,statement";
 
   @Option(names = "--out", defaultValue = "run/bench",
       description = "Folder for certificates, data, logs and results; new, empty, or made by an "
@@ -76,6 +76,10 @@ public final class BenchCommand implements Callable<Integer> {
           + "0 to " + MAX_P2P_RATE + "; 0 runs only the closed loop (default: ${DEFAULT-VALUE}).")
   int p2pRate;
 
+  @Option(names = "--statement-rows", defaultValue = "10000000",
+      description = "Journal rows of scenario 6, at least 100 (default: ${DEFAULT-VALUE}).")
+  long statementRows;
+
   @Option(names = "--ledger-batches", defaultValue = "1,100,1000", split = ",",
       description = "Transfers per transaction in scenario 5, each 1 to 1000 (default: "
           + "${DEFAULT-VALUE}).")
@@ -114,12 +118,17 @@ public final class BenchCommand implements Callable<Integer> {
     prepare();
     Measurement measurement = new Measurement(progress, warmupSeconds, seconds);
     List<Result> results = new ArrayList<>();
-    if (scenarios.stream().anyMatch(name -> !name.equals("ledger"))) {
+    if (scenarios.stream().anyMatch(name -> !name.equals("ledger")
+        && !name.equals("statement"))) {
       results.addAll(againstTheServer(measurement));
     }
     if (scenarios.contains("ledger")) {
       results.addAll(new LedgerScenario(out.resolve("ledger-bench")).run(measurement,
           ledgerBatches));
+    }
+    if (scenarios.contains("statement")) {
+      results.addAll(new StatementScenario(out.resolve("statement-bench"),
+          Math.max(100, statementRows)).run(measurement));
     }
     ResultsWriter.write(out, results);
     progress.println();

@@ -69,7 +69,13 @@ public final class IncomingPayments {
    * decision to send, and the accepted request when it is {@code OK}.
    */
   public Decision decide(PeerIdentity payer, String line) {
-    ParsedRequest parsed = RequestParser.parsePaymentRequest(line);
+    return decide(payer, line, io.micropay.protocol.ProtocolVersion.V1);
+  }
+
+  /** As {@link #decide(PeerIdentity, String)} on a connection that speaks {@code version}. */
+  public Decision decide(PeerIdentity payer, String line,
+      io.micropay.protocol.ProtocolVersion version) {
+    ParsedRequest parsed = RequestParser.parsePaymentRequest(line, version);
     if (parsed.isRejected()) {
       events.notice("declined a malformed request from " + payer.accountName() + ": "
           + parsed.reason());
@@ -156,7 +162,8 @@ public final class IncomingPayments {
         return PaymentDecision.accept();
       default:
         Optional<Boolean> answer = prompter.ask(request.payer() + " wants to pay you "
-            + request.amountUnits() + ". Accept? [y/n]", decisionTimeout);
+            + request.amountUnits() + (request.memo() == null ? "" : " (memo: " + request.memo()
+            + ")") + ". Accept? [y/n]", decisionTimeout);
         if (answer.isEmpty()) {
           events.notice("declined " + request.amountUnits() + " from " + request.payer()
               + ": no answer within " + decisionTimeout.toSeconds() + " s");

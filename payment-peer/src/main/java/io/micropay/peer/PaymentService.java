@@ -47,6 +47,14 @@ final class PaymentService {
   }
 
   PaymentReceipt pay(String payee, long amountUnits, Consumer<String> progress) {
+    return pay(payee, amountUnits, null, progress);
+  }
+
+  /** As {@link #pay(String, long, Consumer)} with a memo (null for none; see Memo). */
+  PaymentReceipt pay(String payee, long amountUnits, String memo, Consumer<String> progress) {
+    if (memo != null && !io.micropay.protocol.Memo.isValid(memo)) {
+      throw new PeerFailure(Kind.GENERAL, "bad memo: " + io.micropay.protocol.Memo.problem(memo));
+    }
     if (!Amounts.isValid(amountUnits)) {
       throw new PeerFailure(Kind.GENERAL, "an amount must be " + Limits.MIN_AMOUNT + " to "
           + Limits.MAX_AMOUNT + ", not " + amountUnits);
@@ -67,13 +75,17 @@ final class PaymentService {
           + online.balanceUnits() + ", the payment is " + amountUnits);
     }
     Request.TransferReport request = new Request.TransferReport(node.name(), amountUnits, payee,
-        TransferId.random());
+        TransferId.random(), memo);
     progress.accept("asking " + payee + " to accept " + amountUnits + " ...");
     try (Conversation conversation = ask(entry, request)) {
       if (!conversation.decision().isAccepted()) {
         DeclineReason reason = conversation.decision().declined().orElseThrow();
         history.add(Direction.PAID, payee, amountUnits, "declined: " + reason.name());
         throw new PeerFailure(Kind.DECLINED, declined(payee, amountUnits, reason));
+      }
+      if (!conversation.memoDelivered()) {
+        progress.accept(payee + "'s peer speaks protocol version 1: it gets the payment "
+            + "without the memo (the server still stores it, if it speaks version 2)");
       }
       TransferResult result = report(request);
       conversation.relay(result);

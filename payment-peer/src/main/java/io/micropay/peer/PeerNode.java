@@ -191,6 +191,34 @@ public final class PeerNode implements AutoCloseable {
     }
   }
 
+  /**
+   * Version 2: a page of this account's statement from the server's ledger (no login needed).
+   *
+   * @throws PeerFailure when the server speaks only version 1
+   */
+  public io.micropay.protocol.StatementPage statement(
+      io.micropay.protocol.Request.Statement request) {
+    requireVersion2("statements");
+    return withSession(session -> session.statement(request));
+  }
+
+  /**
+   * Version 2: the server's signed receipt of a transfer this account paid or received.
+   *
+   * @throws PeerFailure when the server speaks only version 1
+   */
+  public io.micropay.protocol.ReceiptReply receipt(String payer, String transferId) {
+    requireVersion2("receipts");
+    return withSession(session -> session.receipt(payer, transferId));
+  }
+
+  private void requireVersion2(String what) {
+    if (!link.session().version().atLeast(ProtocolVersion.V2)) {
+      throw new PeerFailure(Kind.GENERAL, "the server speaks protocol version 1, which has no "
+          + what + "; it needs a server that speaks micropay/2");
+    }
+  }
+
   /** The online list (this peer must be online). */
   public OnlineList list() {
     return withSession(ServerSession::list);
@@ -204,6 +232,12 @@ public final class PeerNode implements AutoCloseable {
   /** As {@link #pay(String, long)}, telling {@code progress} what it is doing. */
   public PaymentReceipt pay(String payee, long amountUnits, Consumer<String> progress) {
     return payments.pay(payee, amountUnits, progress);
+  }
+
+  /** As {@link #pay(String, long, Consumer)} with a memo for the payee and both statements. */
+  public PaymentReceipt pay(String payee, long amountUnits, String memo,
+      Consumer<String> progress) {
+    return payments.pay(payee, amountUnits, memo, progress);
   }
 
   /**

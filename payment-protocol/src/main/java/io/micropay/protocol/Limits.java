@@ -25,6 +25,15 @@ public final class Limits {
   public static final int MIN_TRANSFER_ID_LENGTH = 8;
   /** The longest transfer id, in characters (a UUID has 36). */
   public static final int MAX_TRANSFER_ID_LENGTH = 64;
+  /** The longest memo on a transfer, in characters (version 2). */
+  public static final int MAX_MEMO_LENGTH = 140;
+  /** The most entries one statement page holds (version 2). */
+  public static final int MAX_STATEMENT_ENTRIES = 1_000;
+  /**
+   * The most Base64 lines of one receipt (version 2): 64 characters each, so 64 KiB of CMS,
+   * far more than a receipt with an RSA-4096 server certificate needs (about 3 KiB).
+   */
+  public static final int MAX_RECEIPT_LINES = 1_024;
   /** How many entries a client accepts in one online list. */
   public static final int DEFAULT_MAX_ONLINE_ENTRIES = 100_000;
   /**

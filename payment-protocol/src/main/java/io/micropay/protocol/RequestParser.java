@@ -14,9 +14,11 @@ package io.micropay.protocol;
  *   <li>Two fields are a login, three a transfer report, four a transfer report with an id; any
  *       invalid field makes it 230, since it cannot be told apart from noise.</li>
  * </ol>
- * Version 2 adds {@code PING}, {@code LIMITS} and {@code LOOKUP#<payer>#<id>}; on a version-1
- * connection they are what they always were, 230 (see {@link Request.Lookup} for why the lookup
- * cannot be mistaken for a transfer report).
+ * Version 2 adds {@code PING}, {@code LIMITS}, {@code LOOKUP#<payer>#<id>},
+ * {@code RECEIPT#<payer>#<id>}, {@code STATEMENT#<limit>[#<option>...]} and a memo as the fifth
+ * field of a transfer report; on a version-1 connection they are what they always were, 230
+ * (see {@link Request.Lookup} for why the lookup cannot be mistaken for a transfer report; a
+ * statement's limit, at most 1000, is never a valid login port).
  */
 public final class RequestParser {
   private static final String REGISTER = "REGISTER";
@@ -57,6 +59,8 @@ public final class RequestParser {
       case 1 -> command(fields[0]);
       case 2 -> login(fields);
       case 3, 4 -> transfer(fields);
+      case 5 -> version.atLeast(ProtocolVersion.V2) ? transfer(fields)
+          : formatError("too many fields");
       default -> formatError("too many fields");
     };
   }
@@ -67,13 +71,24 @@ public final class RequestParser {
    * {@code DECLINE BAD_REQUEST}.
    */
   public static ParsedRequest parsePaymentRequest(String line) {
+    return parsePaymentRequest(line, ProtocolVersion.V1);
+  }
+
+  /**
+   * Parses a payer's request to a payee on a connection that speaks {@code version}: version 2
+   * adds the memo, {@code <payer>#<amount>#<payee>#<id>#<memo>}.
+   */
+  public static ParsedRequest parsePaymentRequest(String line, ProtocolVersion version) {
     String problem = framingProblem(line);
     if (problem != null) {
       return formatError(problem);
     }
     String[] fields = line.split("#", MAX_FIELDS);
-    if (fields.length != 3 && fields.length != 4) {
-      return formatError("a payment request is <payer>#<amount>#<payee>[#<id>]");
+    boolean memo = fields.length == 5 && version.atLeast(ProtocolVersion.V2);
+    if (fields.length != 3 && fields.length != 4 && !memo) {
+      return formatError(version.atLeast(ProtocolVersion.V2)
+          ? "a payment request is <payer>#<amount>#<payee>[#<id>[#<memo>]]"
+          : "a payment request is <payer>#<amount>#<payee>[#<id>]");
     }
     return transfer(fields);
   }
@@ -154,19 +169,25 @@ public final class RequestParser {
     if (fields.length == 1 && fields[0].equals(Request.AskLimits.KEYWORD)) {
       return ParsedRequest.valid(new Request.AskLimits());
     }
-    boolean lookup = fields.length == 3 && fields[0].equals(Request.Lookup.KEYWORD)
-        && !Character.isDigit(fields[1].charAt(0));
-    if (!lookup) {
+    if (fields[0].equals(Request.Statement.KEYWORD) && StatementOptions.isStatement(fields)) {
+      return StatementOptions.parse(fields);
+    }
+    boolean payerAndId = fields.length == 3 && !Character.isDigit(fields[1].charAt(0));
+    boolean lookup = payerAndId && fields[0].equals(Request.Lookup.KEYWORD);
+    boolean receipt = payerAndId && fields[0].equals(Request.AskReceipt.KEYWORD);
+    if (!lookup && !receipt) {
       return null;
     }
+    String what = lookup ? "lookup" : "receipt";
     if (!AccountName.isValid(fields[1])) {
-      return formatError("lookup: invalid payer name");
+      return formatError(what + ": invalid payer name");
     }
     if (!TransferId.isValid(fields[2])) {
-      return formatError("lookup: id must be " + Limits.MIN_TRANSFER_ID_LENGTH + ".."
+      return formatError(what + ": id must be " + Limits.MIN_TRANSFER_ID_LENGTH + ".."
           + Limits.MAX_TRANSFER_ID_LENGTH + " characters of A-Z a-z 0-9 -");
     }
-    return ParsedRequest.valid(new Request.Lookup(fields[1], fields[2]));
+    return ParsedRequest.valid(lookup ? new Request.Lookup(fields[1], fields[2])
+        : new Request.AskReceipt(fields[1], fields[2]));
   }
 
   private static ParsedRequest login(String[] fields) {
@@ -192,15 +213,21 @@ public final class RequestParser {
     if (!AccountName.isValid(fields[2])) {
       return formatError("transfer: invalid payee name");
     }
-    String id = fields.length == 4 ? fields[3] : null;
+    String id = fields.length >= 4 ? fields[3] : null;
     if (id != null && !TransferId.isValid(id)) {
       return formatError("transfer: id must be " + Limits.MIN_TRANSFER_ID_LENGTH + ".."
           + Limits.MAX_TRANSFER_ID_LENGTH + " characters of A-Z a-z 0-9 -");
     }
-    return ParsedRequest.valid(new Request.TransferReport(fields[0], amount, fields[2], id));
+    String memo = fields.length == 5 ? fields[4] : null;
+    String memoProblem = memo == null ? null : Memo.problem(memo);
+    if (memoProblem != null) {
+      return formatError("transfer: " + memoProblem);
+    }
+    return ParsedRequest.valid(new Request.TransferReport(fields[0], amount, fields[2], id,
+        memo));
   }
 
-  private static ParsedRequest formatError(String reason) {
+  static ParsedRequest formatError(String reason) {
     return ParsedRequest.rejected(Reply.FORMAT_ERROR, reason);
   }
 }

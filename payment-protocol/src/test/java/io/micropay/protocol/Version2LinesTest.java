@@ -33,10 +33,69 @@ class Version2LinesTest {
   void everyVersion1LineMeansTheSameInVersion2() {
     for (String line : new String[] {"REGISTER#alice", "REGISTER#alice#500", "alice#5000",
         "List", "Exit", "alice#300#bob", "alice#300#bob#" + ID, "DEPOSIT#alice#50", "ping",
-        "Ping", "hello", "REGISTER#List", "DEPOSIT#alice#0", "alice#300#bob#id#more"}) {
+        "Ping", "hello", "REGISTER#List", "DEPOSIT#alice#0", "alice#300#bob#id",
+        "STATEMENT#6000", "STATEMENT#300#bob", "RECEIPT#300#bob"}) {
       assertEquals(RequestParser.parse(line).toString(),
           RequestParser.parse(line, ProtocolVersion.V2).toString(), line);
     }
+  }
+
+  @Test
+  void aMemoIsTheFifthFieldOfATransferInVersion2Only() {
+    assertEquals(new Request.TransferReport("alice", 300, "bob", ID, "lunch at Joe's"),
+        v2("alice#300#bob#" + ID + "#lunch at Joe's"));
+    assertEquals(Reply.FORMAT_ERROR, RequestParser.parse("alice#300#bob#" + ID + "#lunch")
+        .reply());
+    String longest = "m".repeat(Limits.MAX_MEMO_LENGTH);
+    assertEquals(longest, ((Request.TransferReport) v2("alice#1#bob#" + ID + "#" + longest))
+        .memo());
+    for (String memo : new String[] {longest + "m", "a#b", "   ", "caf\u00e9", "tab\there"}) {
+      ParsedRequest parsed = RequestParser.parse("alice#1#bob#" + ID + "#" + memo,
+          ProtocolVersion.V2);
+      assertTrue(parsed.isRejected(), memo);
+      assertEquals(Reply.FORMAT_ERROR, parsed.reply(), memo);
+    }
+    ParsedRequest toPayee = RequestParser.parsePaymentRequest("alice#1#bob#" + ID + "#hi",
+        ProtocolVersion.V2);
+    assertEquals("hi", ((Request.TransferReport) toPayee.request()).memo());
+    assertTrue(RequestParser.parsePaymentRequest("alice#1#bob#" + ID + "#hi").isRejected());
+    Request.TransferReport withMemo = new Request.TransferReport("alice", 1, "bob", ID, "hi");
+    assertEquals("alice#1#bob#" + ID, withMemo.format(ProtocolVersion.V1));
+  }
+
+  @Test
+  void statementAndReceiptRequestsParseWithTheirOptionsAndLimits() {
+    assertEquals(Request.Statement.newest(1000), v2("STATEMENT#1000"));
+    assertEquals(new Request.Statement(5, 42, java.time.Instant.parse("2026-12-01T00:00:00Z"),
+        java.time.Instant.parse("2026-12-02T00:00:00Z")),
+        v2("STATEMENT#5#BEFORE=42#SINCE=2026-12-01T00:00:00Z#UNTIL=2026-12-02T00:00:00Z"));
+    assertEquals(new Request.AskReceipt("alice", ID), v2("RECEIPT#alice#" + ID));
+    for (String line : new String[] {"STATEMENT#0", "STATEMENT#1001#BEFORE=1", "STATEMENT#01",
+        "STATEMENT#5#BEFORE=0", "STATEMENT#5#SINCE=2026-12-02", "STATEMENT#5#X=1",
+        "STATEMENT#5#UNTIL=2026-12-01T00:00:00Z#SINCE=2026-11-01T00:00:00Z"}) {
+      ParsedRequest parsed = RequestParser.parse(line, ProtocolVersion.V2);
+      assertTrue(parsed.isRejected(), line);
+      assertEquals(Reply.FORMAT_ERROR, parsed.reply(), line);
+      assertTrue(RequestParser.parse(line).isRejected(), line);
+    }
+  }
+
+  @Test
+  void aStatementEntryAndPageRoundTripAtTheirLimits() throws Exception {
+    StatementEntry longest = new StatementEntry(Long.MAX_VALUE / 10, java.time.Instant.now(),
+        StatementEntry.Kind.PAID, "b".repeat(32), Limits.MAX_BALANCE, Limits.MAX_BALANCE,
+        "i".repeat(64), "m".repeat(Limits.MAX_MEMO_LENGTH));
+    assertTrue(longest.format().length() < Limits.MAX_LINE_BYTES, longest.format());
+    assertEquals(longest, StatementEntry.parse(longest.format()));
+    StatementEntry grant = new StatementEntry(1, java.time.Instant.now(),
+        StatementEntry.Kind.GRANT, null, 10_000, -1, null, null);
+    assertEquals(grant, StatementEntry.parse(grant.format()));
+    java.util.Iterator<String> lines = new StatementPage(java.util.List.of(longest, grant), 1)
+        .formatLines().iterator();
+    StatementPage page = StatementPage.read(() -> lines.hasNext() ? lines.next() : null);
+    assertEquals(java.util.List.of(longest, grant), page.entries());
+    assertEquals(1, page.nextBefore());
+    assertThrows(ProtocolException.class, () -> StatementPage.read(() -> "STATEMENT#1001"));
   }
 
   @Test

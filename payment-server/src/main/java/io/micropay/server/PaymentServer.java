@@ -3,6 +3,7 @@ package io.micropay.server;
 import io.micropay.pki.Role;
 import io.micropay.pki.TlsFactory;
 import io.micropay.pki.client.CertificateRenewal;
+import io.micropay.pki.cms.SignedContent;
 import io.micropay.pki.tls.ApplicationProtocols;
 import io.micropay.protocol.Limits;
 import io.micropay.protocol.ProtocolVersion;
@@ -128,7 +129,7 @@ public final class PaymentServer implements AutoCloseable {
           tls.certificate().getPublicKey().getEncoded());
       ServerContext context = new ServerContext(ledger, settlement, presence, log, publicKey,
           config.initialBalanceUnits(), config.maxDepositUnits(), config.idleTimeout().toMillis(),
-          metrics);
+          metrics, content -> SignedContent.sign(content, tls.signingIdentity()));
       SessionAdmission admission = new SessionAdmission(context, config.maxSessions());
       TlsServer transport = TlsServer.start(tls, config.bindAddress(), limits(config), workers,
           admission, metrics);

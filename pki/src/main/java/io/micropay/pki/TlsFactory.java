@@ -73,6 +73,14 @@ public final class TlsFactory {
     return contexts.identity().certificate();
   }
 
+  /**
+   * This process's certificate chain and private key, read together so that a renewal cannot
+   * pair one's certificate with the other's key: for signing (the server's receipts).
+   */
+  public io.micropay.pki.tls.RenewableKeyManager.Identity signingIdentity() {
+    return contexts.currentIdentity();
+  }
+
   /** The CN of this process's own certificate: for a peer, its account name. */
   public String accountName() {
     return contexts.identity().accountName();

@@ -26,10 +26,23 @@ final class PayCommand implements Callable<Integer> {
       description = "Whole units, 1 to 1000000000.")
   long amount;
 
+  @picocli.CommandLine.Option(names = PeerWork.MEMO_OPTION, paramLabel = "<text>",
+      description = "A note for the payee, stored with the transfer and in the receipt: 1 to "
+          + "140 printable ASCII characters without '#'.")
+  String memo;
+
   @Override
   public Integer call() {
-    return OneShot.run(parent.options, spec, List.of("pay", payee, Long.toString(amount)),
-        node -> PeerWork.pay(node, PeerWork.Login.FIRST, payee, amount,
+    if (memo != null && !io.micropay.protocol.Memo.isValid(memo)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "bad --memo: "
+          + io.micropay.protocol.Memo.problem(memo));
+    }
+    List<String> words = new java.util.ArrayList<>(List.of("pay", payee, Long.toString(amount)));
+    if (memo != null) {
+      words.addAll(List.of(PeerWork.MEMO_OPTION, memo.strip()));
+    }
+    return OneShot.run(parent.options, spec, words,
+        node -> PeerWork.pay(node, PeerWork.Login.FIRST, payee, amount, memo,
             spec.commandLine().getOut()));
   }
 }

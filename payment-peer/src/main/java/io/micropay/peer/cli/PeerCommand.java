@@ -25,7 +25,7 @@ import picocli.CommandLine;
         "With no command and a terminal, opens the interactive shell."},
     subcommands = {ShellCommand.class, RegisterCommand.class, DepositCommand.class,
         ListCommand.class, PayCommand.class, OnlineCommand.class, EnrollCommand.class,
-        RenewCommand.class, RevokeCommand.class},
+        RenewCommand.class, RevokeCommand.class, HistoryCommand.class, ReceiptCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage error, 3 server unreachable or TLS "
         + "refused, 4 the server said no (FAIL, AUTH_FAIL, DEPOSIT FAIL, Transfer Fail!),",
         "  5 payee not online, unreachable or not who it should be, 6 payee declined.",

@@ -160,6 +160,11 @@ final class PeerOptions {
   }
 
   /** The certificate and key to use: explicit, by name, or the only peer in the folder. */
+  /** The deployment's CA certificate, in the SSL directory. */
+  Path caCertificate() {
+    return new PkiLayout(sslDirectory).caCertificate();
+  }
+
   private Path[] identity(PkiLayout layout) {
     if (certificate != null || key != null) {
       if (certificate == null || key == null) {

@@ -26,11 +26,24 @@ final class PeerWork {
     return StandardCommandLine.OK;
   }
 
+  /** The pay option that carries a memo, also through the control socket. */
+  static final String MEMO_OPTION = "--memo";
+
   static int pay(PeerNode node, Login login, String payee, long amountUnits, PrintWriter out) {
+    return pay(node, login, payee, amountUnits, null, out);
+  }
+
+  /** Pays with a memo (null for none); a note about the memo goes to {@code out} first. */
+  static int pay(PeerNode node, Login login, String payee, long amountUnits, String memo,
+      PrintWriter out) {
     if (login == Login.FIRST) {
       node.goOnline();
     }
-    out.println(Screen.receipt(node.pay(payee, amountUnits)));
+    out.println(Screen.receipt(node.pay(payee, amountUnits, memo, line -> {
+      if (line.contains("without the memo")) {
+        out.println(line);
+      }
+    })));
     return StandardCommandLine.OK;
   }
 
@@ -65,6 +78,11 @@ final class PeerWork {
     }
     if (command.equals("pay") && words.size() == 3) {
       return pay(node, Login.ALREADY_ONLINE, words.get(1), amount(words.get(2)), out);
+    }
+    // The control socket splits on spaces; the memo is every word after --memo, joined again.
+    if (command.equals("pay") && words.size() >= 5 && words.get(3).equals(MEMO_OPTION)) {
+      return pay(node, Login.ALREADY_ONLINE, words.get(1), amount(words.get(2)),
+          String.join(" ", words.subList(4, words.size())), out);
     }
     if (command.equals("deposit") && words.size() == 2) {
       return deposit(node, amount(words.get(1)), out);

@@ -38,8 +38,8 @@ import org.jline.terminal.Terminal;
 final class Shell implements Prompter, PeerEvents {
   private static final List<String> HELP = List.of(
       "  list | l | 3            who is online, and your balance",
-      "  pay <payee> <amount>    pay someone (4 asks for both)",
-      "  history | h             what you paid and received in this run",
+      "  pay <payee> <amount> [--memo <text>]   pay someone (4 asks for both)",
+      "  history | h             your statement from the server's ledger (newest 20)",
       "  deposit <amount>        add money to your account",
       "  register | 1            open your account on the server",
       "  login | 2               log in again",
@@ -155,7 +155,7 @@ final class Shell implements Prompter, PeerEvents {
       switch (words[0].toLowerCase(Locale.ROOT)) {
         case "list", "l", "3" -> Screen.onlineList(out, node.list(), node.name());
         case "pay", "4" -> pay(words);
-        case "history", "h" -> Screen.history(out, node.history().entries());
+        case "history", "h" -> history();
         case "deposit" -> deposit(words);
         case "register", "1" -> register();
         case "login", "2" -> login();
@@ -172,9 +172,32 @@ final class Shell implements Prompter, PeerEvents {
     return true;
   }
 
+  /** The ledger's statement when the server speaks version 2; this run's payments if not. */
+  private void history() {
+    try {
+      StatementTable.print(HistoryCommand.read(node, null, null, SHELL_HISTORY_ENTRIES), out);
+    } catch (PeerFailure e) {
+      out.println("(" + e.getMessage() + "; showing this run's payments only)");
+      Screen.history(out, node.history().entries());
+    }
+  }
+
   private void pay(String[] words) {
+    String memo = null;
+    if (words.length > 4 && words[3].equals(PeerWork.MEMO_OPTION)) {
+      // Words were split on spaces: the memo is the rest, joined again, without quotes.
+      memo = String.join(" ", java.util.Arrays.asList(words).subList(4, words.length));
+      if (memo.length() >= 2 && memo.startsWith("\"") && memo.endsWith("\"")) {
+        memo = memo.substring(1, memo.length() - 1);
+      }
+      words = java.util.Arrays.copyOf(words, 3);
+    }
     if (words.length > 3) {
-      out.println("! usage: pay <payee> <amount>");
+      out.println("! usage: pay <payee> <amount> [--memo <text>]");
+      return;
+    }
+    if (memo != null && !io.micropay.protocol.Memo.isValid(memo)) {
+      out.println("! bad memo: " + io.micropay.protocol.Memo.problem(memo));
       return;
     }
     String payee = words.length > 1 ? words[1] : reader.readLine("pay whom? ").trim();
@@ -194,11 +217,14 @@ final class Shell implements Prompter, PeerEvents {
           + Limits.MAX_AMOUNT);
       return;
     }
-    out.println(Screen.receipt(node.pay(payee, amount, line -> {
+    out.println(Screen.receipt(node.pay(payee, amount, memo, line -> {
       out.println(line);
       out.flush();
     })));
   }
+
+  /** Entries the shell's history shows: the newest, one page. */
+  private static final int SHELL_HISTORY_ENTRIES = 20;
 
   private void deposit(String[] words) {
     long amount = words.length == 2 ? Amounts.parseOrInvalid(words[1]) : -1;

@@ -105,7 +105,7 @@ final class PayerConversation {
    */
   private boolean answer(PeerIdentity payer, ProtocolVersion version, String line,
       DeadlineInputStream input, LineReader in, OutputStream out) throws IOException {
-    Decision decision = settings.payments().decide(payer, line);
+    Decision decision = settings.payments().decide(payer, line, version);
     out.write(Wire.encodeLine(decision.decision().format(version)));
     out.flush();
     if (decision.accepted().isEmpty()) {

@@ -91,6 +91,12 @@ public final class PeerConnector implements AutoCloseable {
     private final Link link;
     private final PaymentDecision decision;
     private boolean relayed;
+    private boolean memoDelivered = true;
+
+    /** Whether the payee was sent the request's memo (false for a version-1 payee). */
+    public boolean memoDelivered() {
+      return memoDelivered;
+    }
 
     Conversation(PeerConnector connector, Link link, PaymentDecision decision) {
       this.connector = connector;
@@ -160,16 +166,21 @@ public final class PeerConnector implements AutoCloseable {
     try {
       link.socket.setSoTimeout((int) decisionTimeout.toMillis());
       OutputStream out = link.socket.getOutputStream();
-      out.write(Wire.encodeLine(request.format()));
+      ProtocolVersion version = ProtocolVersion.negotiated(
+          TlsFactory.negotiatedProtocol(link.socket));
+      // A version-1 payee would refuse the memo's fifth field: it gets the request without.
+      out.write(Wire.encodeLine(request.format(version)));
       out.flush();
       String line = link.in.readLine();
       if (line == null) {
         throw reused ? new EndedBeforeAnswer("closed by the payee", null)
             : new IOException("the payee closed the connection without answering");
       }
-      ProtocolVersion version = ProtocolVersion.negotiated(
-          TlsFactory.negotiatedProtocol(link.socket));
-      return new Conversation(this, link, PaymentDecision.parse(line, version));
+      Conversation conversation = new Conversation(this, link,
+          PaymentDecision.parse(line, version));
+      conversation.memoDelivered = request.memo() == null
+          || version.atLeast(ProtocolVersion.V2);
+      return conversation;
     } catch (SocketException | SSLException e) {
       // Not a timeout: a timeout may mean the payee is still deciding, and must not be asked
       // twice.

@@ -162,6 +162,45 @@ public final class ServerSession implements AutoCloseable {
     }
   }
 
+  /** Version 2: a page of this account's statement. */
+  public synchronized io.micropay.protocol.StatementPage statement(Request.Statement request)
+      throws IOException {
+    requireVersion2("STATEMENT");
+    send(request);
+    try {
+      return io.micropay.protocol.StatementPage.read(this::replyLine);
+    } catch (SessionEndedException e) {
+      throw e;
+    } catch (ProtocolException e) {
+      throw new PeerFailure(Kind.GENERAL, "the server sent a malformed statement: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** Version 2: the signed receipt of {@code payer}'s transfer {@code transferId}. */
+  public synchronized io.micropay.protocol.ReceiptReply receipt(String payer, String transferId)
+      throws IOException {
+    requireVersion2("RECEIPT");
+    Request.AskReceipt request = new Request.AskReceipt(payer, transferId);
+    send(request);
+    try {
+      return io.micropay.protocol.ReceiptReply.read(this::replyLine, request);
+    } catch (SessionEndedException e) {
+      throw e;
+    } catch (ProtocolException e) {
+      throw new PeerFailure(Kind.GENERAL, "the server sent a malformed receipt: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private String replyLine() throws IOException {
+    String line = replies.readLine();
+    if (line == null) {
+      throw new SessionEndedException(replies.endDescription());
+    }
+    return line;
+  }
+
   /** {@code Exit}, then closes: best effort, since the server treats a lost connection so. */
   public synchronized void exit() {
     replies.closingHere();
@@ -223,7 +262,9 @@ public final class ServerSession implements AutoCloseable {
     if (replies.isEnded()) {
       throw new SessionEndedException(replies.endDescription());
     }
-    out.write(Wire.encodeLine(request.format()));
+    // A memo goes only to a server that speaks version 2; version 1 would refuse the line.
+    out.write(Wire.encodeLine(request instanceof Request.TransferReport report
+        ? report.format(version) : request.format()));
     out.flush();
   }
 

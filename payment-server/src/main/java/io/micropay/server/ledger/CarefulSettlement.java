@@ -65,16 +65,15 @@ final class CarefulSettlement {
     }
     sql.debit(command.payer(), command.amountUnits(), balances.get(command.payer()));
     sql.credit(command.payee(), command.amountUnits(), balances.get(command.payee()));
+    TransferChecks.apply(balances, command);
     try {
-      sql.journal(JournalEntry.Kind.TRANSFER, command.payer(), command.payee(),
-          command.amountUnits(), command.transferId());
+      sql.journal(LedgerStatements.JournalRow.transfer(command, balances));
     } catch (SQLException e) {
       if (LedgerStatements.isUniqueViolation(e)) {
         throw new DuplicateRace(command, e);
       }
       throw e;
     }
-    TransferChecks.apply(balances, command);
     return outcome;
   }
 }

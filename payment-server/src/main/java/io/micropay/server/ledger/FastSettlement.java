@@ -83,8 +83,7 @@ final class FastSettlement {
           idsInBatch.put(TransferChecks.idKey(command), new RecordedTransfer(command.payee(),
               command.amountUnits()));
         }
-        rows.add(new LedgerStatements.JournalRow(JournalEntry.Kind.TRANSFER, command.payer(),
-            command.payee(), command.amountUnits(), command.transferId()));
+        rows.add(LedgerStatements.JournalRow.transfer(command, balances));
         outcomes.add(outcome);
       }
       // Every account the batch names, changed or not: each decision used its balance.

@@ -129,10 +129,12 @@ public final class JdbcLedger implements Ledger {
           return OpenAccountResult.ALREADY_EXISTS;
         }
         if (openingGrantUnits > 0) {
-          sql.journal(JournalEntry.Kind.GRANT, null, name, openingGrantUnits, null);
+          sql.journal(LedgerStatements.JournalRow.credit(JournalEntry.Kind.GRANT, name,
+              openingGrantUnits, openingGrantUnits));
         }
         if (openingDepositUnits > 0) {
-          sql.journal(JournalEntry.Kind.DEPOSIT, null, name, openingDepositUnits, null);
+          sql.journal(LedgerStatements.JournalRow.credit(JournalEntry.Kind.DEPOSIT, name,
+              openingDepositUnits, openingGrantUnits + openingDepositUnits));
         }
         connection.commit();
         LOG.debug("account {}: opened with grant {} and deposit {}", name, openingGrantUnits,
@@ -157,7 +159,8 @@ public final class JdbcLedger implements Ledger {
           return DepositResult.LIMIT_EXCEEDED;
         }
         sql.credit(name, amountUnits, balance);
-        sql.journal(JournalEntry.Kind.DEPOSIT, null, name, amountUnits, null);
+        sql.journal(LedgerStatements.JournalRow.credit(JournalEntry.Kind.DEPOSIT, name,
+            amountUnits, balance + amountUnits));
         connection.commit();
         fast.forget(List.of(name));
         LOG.debug("account {}: deposited {}, balance {}", name, amountUnits,
@@ -351,6 +354,18 @@ public final class JdbcLedger implements Ledger {
       connection.commit();
       return entries;
     });
+  }
+
+  @Override
+  public List<JournalRecord> statement(String account, StatementQuery query) {
+    return database.inTransaction(connection -> AccountStatements.read(connection, account,
+        query));
+  }
+
+  @Override
+  public Optional<JournalRecord> transferRecord(String payer, String transferId) {
+    return database.inTransaction(connection -> AccountStatements.transfer(connection, payer,
+        transferId));
   }
 
   @Override

@@ -21,6 +21,8 @@ public interface Ledger extends AutoCloseable {
   int MAX_ACCOUNT_NAME_LENGTH = 32;
   /** The longest transfer id the ledger stores (PROTOCOL.md section 3). */
   int MAX_TRANSFER_ID_LENGTH = 64;
+  /** The longest memo the ledger stores (PROTOCOL.md section 7). */
+  int MAX_MEMO_LENGTH = 140;
   /**
    * The most commands one {@link #transferBatch} may carry: a batch holds a row lock on every
    * account it names until it commits, and Derby escalates to a table lock past 5000 row locks.
@@ -75,6 +77,16 @@ public interface Ledger extends AutoCloseable {
    * @throws IllegalArgumentException if {@code maxEntries} is not positive
    */
   List<JournalEntry> journal(String account, int maxEntries);
+
+  /**
+   * A page of {@code account}'s statement: the journal rows that involve it, newest first, as
+   * {@code query} selects them, and one more if there is one (so the caller knows a next page
+   * exists). Reads an index, not the journal: milliseconds among millions of rows.
+   */
+  List<JournalRecord> statement(String account, StatementQuery query);
+
+  /** The journal row of the transfer {@code payer} settled under {@code transferId}, if any. */
+  Optional<JournalRecord> transferRecord(String payer, String transferId);
 
   /**
    * Whether the ledger takes work now: false while its database is unusable (gone, or turned

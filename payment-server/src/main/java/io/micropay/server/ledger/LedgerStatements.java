@@ -42,7 +42,7 @@ final class LedgerStatements implements AutoCloseable {
       "INSERT INTO accounts (name, balance, opened_at) VALUES (?, ?, ?)";
   private static final String INSERT_JOURNAL_INTO =
       "INSERT INTO journal (kind, debit_account, credit_account, amount, transfer_id,"
-          + " recorded_at)";
+          + " recorded_at, memo, debit_balance_after, credit_balance_after)";
   /** Journal rows written by one INSERT statement in a batch, at most; a power of two. */
   static final int ROWS_PER_INSERT = 64;
   private static final String READ_BALANCES = "SELECT name, balance FROM accounts WHERE name IN ";
@@ -53,9 +53,26 @@ final class LedgerStatements implements AutoCloseable {
   private static final String FIND_TRANSFER =
       "SELECT credit_account, amount FROM journal WHERE debit_account = ? AND transfer_id = ?";
 
-  /** A journal row to append in a batch. */
+  /**
+   * A journal row to append in a batch, with the balances its transaction leaves the two
+   * accounts at right after it (the debit one null when there is no payer).
+   */
   record JournalRow(JournalEntry.Kind kind, String debitAccount, String creditAccount,
-      long amountUnits, String transferId) {
+      long amountUnits, String transferId, String memo, Long debitBalanceAfterUnits,
+      long creditBalanceAfterUnits) {
+    /** A grant or deposit, which has no payer. */
+    static JournalRow credit(JournalEntry.Kind kind, String account, long amountUnits,
+        long balanceAfterUnits) {
+      return new JournalRow(kind, null, account, amountUnits, null, null, null,
+          balanceAfterUnits);
+    }
+
+    /** A settled transfer, the balances of {@code balances} being those after it. */
+    static JournalRow transfer(TransferCommand command, java.util.Map<String, Long> balances) {
+      return new JournalRow(JournalEntry.Kind.TRANSFER, command.payer(), command.payee(),
+          command.amountUnits(), command.transferId(), command.memo(),
+          balances.get(command.payer()), balances.get(command.payee()));
+    }
   }
 
   /** A transfer id found in the journal: where that transfer went, and how much. */
@@ -218,6 +235,13 @@ final class LedgerStatements implements AutoCloseable {
         insert.setLong(parameter++, row.amountUnits());
         insert.setString(parameter++, row.transferId());
         insert.setTimestamp(parameter++, now);
+        insert.setString(parameter++, row.memo());
+        if (row.debitBalanceAfterUnits() == null) {
+          insert.setNull(parameter++, java.sql.Types.BIGINT);
+        } else {
+          insert.setLong(parameter++, row.debitBalanceAfterUnits());
+        }
+        insert.setLong(parameter++, row.creditBalanceAfterUnits());
       }
       insert.executeUpdate();
     }
@@ -250,7 +274,7 @@ final class LedgerStatements implements AutoCloseable {
   private static String multiRowInsert(int rows) {
     StringBuilder sql = new StringBuilder(INSERT_JOURNAL_INTO);
     for (int i = 0; i < rows; i++) {
-      sql.append(i == 0 ? " VALUES " : ", ").append("(?, ?, ?, ?, ?, ?)");
+      sql.append(i == 0 ? " VALUES " : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
     return sql.toString();
   }
@@ -295,9 +319,8 @@ final class LedgerStatements implements AutoCloseable {
    * Appends one journal row. A transfer whose (payer, id) is already in the journal fails with
    * SQLState {@link #UNIQUE_VIOLATION}: the database's own guarantee of exactly once.
    */
-  void journal(JournalEntry.Kind kind, String debitAccount, String creditAccount,
-      long amountUnits, String transferId) throws SQLException {
-    journal(List.of(new JournalRow(kind, debitAccount, creditAccount, amountUnits, transferId)));
+  void journal(JournalRow row) throws SQLException {
+    journal(List.of(row));
   }
 
   /** The transfer {@code payer} made earlier with {@code transferId}, if any. */

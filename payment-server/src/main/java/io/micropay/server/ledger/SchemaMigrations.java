@@ -59,7 +59,8 @@ final class SchemaMigrations {
           // PostgreSQL names unnamed constraints table_column_fkey, and made the index.
           "ALTER TABLE journal DROP CONSTRAINT IF EXISTS journal_debit_account_fkey",
           "ALTER TABLE journal DROP CONSTRAINT IF EXISTS journal_credit_account_fkey",
-          "DROP INDEX IF EXISTS journal_credit")));
+          "DROP INDEX IF EXISTS journal_credit")),
+      StatementColumns.STEP);
 
   /** The schema version this code writes and reads. */
   static final int CURRENT_VERSION = STEPS.size();

@@ -16,8 +16,15 @@ import io.micropay.server.ledger.Ledger;
  * @param maxDepositUnits the largest deposit accepted; 0 disables deposits
  * @param idleTimeoutMillis how long a session may send nothing; told to version-2 peers
  * @param metrics what the sessions count
+ * @param receiptSigner signs the content of a version-2 receipt with the server's key
  */
 public record ServerContext(Ledger ledger, Settlement settlement, Presence presence, EventLog log,
     String serverPublicKeyBase64, long initialBalanceUnits, long maxDepositUnits,
-    long idleTimeoutMillis, ServerMetrics metrics) {
+    long idleTimeoutMillis, ServerMetrics metrics, ReceiptSigner receiptSigner) {
+
+  /** Signs a receipt's canonical content: a CMS SignedData, DER. */
+  @FunctionalInterface
+  public interface ReceiptSigner {
+    byte[] sign(byte[] content);
+  }
 }

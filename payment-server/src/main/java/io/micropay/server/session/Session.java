@@ -32,7 +32,8 @@ import java.util.concurrent.CompletionStage;
  * no longer move money.
  *
  * <p>On a version-2 connection (ALPN {@code micropay/2}) it also answers {@code PING},
- * {@code LIMITS} and {@code LOOKUP}, and says why before it ends the session for a reason of its
+ * {@code LIMITS}, {@code LOOKUP}, {@code STATEMENT} and {@code RECEIPT}, takes a memo on a
+ * transfer report, and says why before it ends the session for a reason of its
  * own ({@link SessionClosing}).
  */
 public final class Session implements InboundHandler {
@@ -43,6 +44,7 @@ public final class Session implements InboundHandler {
   private final String certificateName;
   private final ProtocolVersion version;
   private final AccountRequests accountRequests;
+  private final StatementRequests statementRequests;
   private State state = State.CONNECTED;
 
   public Session(Connection connection, ServerContext context) {
@@ -51,6 +53,7 @@ public final class Session implements InboundHandler {
     this.certificateName = connection.identity().accountName();
     this.version = ProtocolVersion.negotiated(connection.applicationProtocol());
     this.accountRequests = new AccountRequests(this, context);
+    this.statementRequests = new StatementRequests(this, context);
   }
 
   /** The account this session's certificate speaks for. */
@@ -102,6 +105,10 @@ public final class Session implements InboundHandler {
       reply(new ServerLimits(context.idleTimeoutMillis(), context.maxDepositUnits()).format());
     } else if (request instanceof Request.Lookup lookup) {
       lookup(lookup);
+    } else if (request instanceof Request.Statement statement) {
+      statementRequests.statement(statement);
+    } else if (request instanceof Request.AskReceipt receipt) {
+      statementRequests.receipt(receipt);
     } else {
       throw new IllegalStateException("unhandled request type " + request);
     }
@@ -257,7 +264,7 @@ public final class Session implements InboundHandler {
       return null;
     }
     TransferCommand command = new TransferCommand(report.payer(), report.payee(),
-        report.amountUnits(), report.transferId(), connection.id());
+        report.amountUnits(), report.transferId(), connection.id(), report.memo());
     return context.settlement().settle(command).handle((outcome, failure) -> {
       if (failure != null) {
         // No version-1 reply says "try again": end the session instead. The payer reconnects
@@ -333,6 +340,15 @@ public final class Session implements InboundHandler {
 
   void reply(String line) {
     send(line, false);
+  }
+
+  /** Several lines as one write, so that nothing else comes between them. */
+  void replyLines(java.util.List<String> lines) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    for (String line : lines) {
+      bytes.writeBytes(Wire.encodeLine(line));
+    }
+    send(bytes.toByteArray(), false);
   }
 
   private void send(String line, boolean thenClose) {

@@ -38,14 +38,14 @@ class LeanJournalTest {
   }
 
   @Test
-  void bothStepsRunAndTheVersionIsTwo() throws Exception {
+  void everyStepRunsAndTheVersionIsTheCurrentOne() throws Exception {
     String url = Ledgers.derbyInMemoryUrl("steps-" + UUID.randomUUID());
     try (JdbcLedger ledger = JdbcLedger.open(url, 1);
         Connection connection = DriverManager.getConnection(url);
         Statement statement = connection.createStatement();
         ResultSet version = statement.executeQuery("SELECT version FROM schema_version")) {
       assertTrue(version.next());
-      assertEquals(2, version.getInt(1));
+      assertEquals(SchemaMigrations.CURRENT_VERSION, version.getInt(1));
       assertTrue(ledger.audit().balanced());
     }
   }

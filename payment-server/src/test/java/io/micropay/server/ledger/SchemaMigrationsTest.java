@@ -103,7 +103,7 @@ class SchemaMigrationsTest {
   void aDatabaseTheVersionBeforeLeftIsMigratedWithItsDataAndItsJournalLosesItsForeignKeys()
       throws Exception {
     String url = freshUrl("previous");
-    int previous = SchemaMigrations.CURRENT_VERSION - 1;
+    int previous = 1;
     try (Connection connection = DriverManager.getConnection(url)) {
       connection.setAutoCommit(false);
       assertEquals(previous, SchemaMigrations.migrate(connection, dialect(), previous));
@@ -127,6 +127,34 @@ class SchemaMigrationsTest {
           ledger.transfer(new TransferCommand("alice", "bob", 200, "after-upgrade")).status());
       AuditReport report = ledger.audit();
       assertTrue(report.balanced(), report.describe());
+    }
+  }
+
+  @Test
+  void aVersion2JournalGetsStatementColumnsAndItsOldRowsShowNoBalanceAfter() throws Exception {
+    String url = freshUrl("before-statements");
+    try (Connection connection = DriverManager.getConnection(url)) {
+      connection.setAutoCommit(false);
+      assertEquals(2, SchemaMigrations.migrate(connection, dialect(), 2));
+      try (Statement statement = connection.createStatement()) {
+        statement.executeUpdate("INSERT INTO accounts (name, balance, opened_at)"
+            + " VALUES ('alice', 700, CURRENT_TIMESTAMP)");
+        statement.executeUpdate("INSERT INTO journal (kind, credit_account, amount, recorded_at)"
+            + " VALUES ('GRANT', 'alice', 700, CURRENT_TIMESTAMP)");
+      }
+      connection.commit();
+    }
+    try (JdbcLedger ledger = JdbcLedger.open(url, 1)) {
+      ledger.openAccount("bob", 0, 0);
+      ledger.transfer(new TransferCommand("alice", "bob", 200, "after-upgrade",
+          TransferCommand.NO_SESSION, "first memo"));
+      List<JournalRecord> rows = ledger.statement("alice", new StatementQuery(10, 0, null, null));
+      assertEquals(2, rows.size());
+      assertEquals("first memo", rows.get(0).memo());
+      assertEquals(500, rows.get(0).balanceAfterFor("alice"));
+      assertEquals(200, rows.get(0).balanceAfterFor("bob"));
+      assertEquals(-1, rows.get(1).balanceAfterFor("alice"), "written before step 3");
+      assertEquals(rows.get(0), ledger.transferRecord("alice", "after-upgrade").orElseThrow());
     }
   }
 

@@ -142,6 +142,11 @@ public final class TlsContexts {
   }
 
   /** The private key presented now, for a renewal request signed by this process. */
+  /** The certificate chain and key as they are now, read together (a renewal replaces both). */
+  public RenewableKeyManager.Identity currentIdentity() {
+    return keyManager.current();
+  }
+
   public PrivateKey privateKey() {
     return keyManager.current().key();
   }

@@ -62,6 +62,15 @@ final class Cli {
     return new Run(execute(args, out, err), out.toString(), err.toString());
   }
 
+  /** Runs {@code command} as peer {@code name} of {@code server}'s PKI, against it. */
+  static Run peer(io.micropay.server.TestServer server, String name, String... command) {
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--ssl-dir",
+        server.pki().layout().directory().toString(), "--name", name, "--server",
+        "127.0.0.1:" + server.port()));
+    args.addAll(java.util.List.of(command));
+    return run(args.toArray(String[]::new));
+  }
+
   static Running start(String name, String... args) {
     Running running = new Running(name, args);
     running.thread.start();
