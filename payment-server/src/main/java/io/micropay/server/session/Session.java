@@ -285,7 +285,8 @@ public final class Session implements InboundHandler {
       if (!result.isOk()) {
         refuse("transfer " + describe(report) + " " + result.format());
       }
-      reply(result.format());
+      // Counted before the reply goes out: whoever reads the metrics after the reply arrived
+      // sees this transfer in them.
       if (result.isOk()) {
         context.metrics().transferSettled(
             outcome.status() == TransferOutcome.Status.ALREADY_SETTLED, report.amountUnits(),
@@ -293,6 +294,7 @@ public final class Session implements InboundHandler {
       } else {
         context.metrics().transferRefused(outcome.status(), arrivedNanos);
       }
+      reply(result.format());
       return null;
     });
   }

@@ -86,8 +86,11 @@ class ShellTest {
       assertTrue(output.contains("balance 10000"), output);
       assertTrue(output.contains("paid bob 5 (balance 10000 -> 9995)"), output);
       assertTrue(output.contains("received 7 from bob (settled, confirmed by the server)"), output);
-      assertTrue(output.lines().anyMatch(l -> l.contains("paid") && l.contains("to bob")),
+      // history is the ledger's statement: one row per entry, newest first.
+      assertTrue(output.lines().anyMatch(l -> l.matches(".*\\bpaid\\s+bob\\s+5\\s+9995\\b.*")),
           output);
+      assertTrue(output.lines().anyMatch(
+          l -> l.matches(".*\\breceived\\s+bob\\s+7\\s+10002\\b.*")), output);
       assertTrue(output.contains("bye"), output);
       assertEquals(OptionalLong.of(10_002), server.server().ledger().balance("alice"));
     }
