@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,10 +30,12 @@ final class TransportHarness implements AutoCloseable {
   final AtomicInteger accepted = new AtomicInteger();
   final AtomicInteger closedCalls = new AtomicInteger();
   final BlockingQueue<String> closeReasons = new LinkedBlockingQueue<>();
-  final List<String> lines = new CopyOnWriteArrayList<>();
+  final List<String> lines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
   final BlockingQueue<Connection> connections = new LinkedBlockingQueue<>();
   /** While set, each line's handling waits for this stage (a transfer waiting for its commit). */
   volatile CompletableFuture<Void> holdLines;
+  /** The most lines seen queued behind a line being handled. */
+  final AtomicInteger maxQueuedLines = new AtomicInteger();
   volatile Function<String, String> reply = line -> "echo " + line;
 
   TransportHarness(Path directory, TransportLimits limits) throws IOException {
@@ -89,6 +90,7 @@ final class TransportHarness implements AutoCloseable {
     @Override
     public CompletionStage<?> onLine(String line) {
       lines.add(line);
+      maxQueuedLines.accumulateAndGet(((TlsConnection) connection).queuedLines(), Math::max);
       String answer = reply.apply(line);
       if (answer != null) {
         connection.send((answer + "\n").getBytes(StandardCharsets.US_ASCII));
