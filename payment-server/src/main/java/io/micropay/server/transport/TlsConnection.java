@@ -8,11 +8,10 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -30,11 +29,6 @@ import org.slf4j.LoggerFactory;
 final class TlsConnection implements Connection, InboundLines.Transport {
   private static final Logger LOG = LoggerFactory.getLogger(TlsConnection.class);
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-  /**
-   * How long past the idle timeout the session has to end an idle connection itself (and say
-   * why) before the transport closes it without a word.
-   */
-  static final long IDLE_GRACE_MILLIS = 2_000;
   static final String OVERLOADED = "the server is overloaded (worker queue full)";
 
   private enum State { HANDSHAKING, OPEN, CLOSED }
@@ -50,11 +44,9 @@ final class TlsConnection implements Connection, InboundLines.Transport {
   private final TransportLimits limits;
   private final TransportCounters counters;
   private final InboundLines lines;
-  private final long acceptedNanos;
+  private final ConnectionDeadlines deadlines;
   private final InetSocketAddress remote;
-  private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
-  /** Reply bytes given to {@link #send} and not yet encrypted; changed on any thread. */
-  private final AtomicLong queuedOutputBytes = new AtomicLong();
+  private final OutboundReplies outbound;
   /** Set once a close was asked for from outside the loop, so it is queued once at most. */
   final AtomicBoolean closeRequested = new AtomicBoolean();
 
@@ -66,8 +58,6 @@ final class TlsConnection implements Connection, InboundLines.Transport {
   private boolean inputEnded;
   private boolean closeAfterFlush;
   private String closeAfterFlushReason = "closed by the server";
-  private long lastInputNanos;
-  private boolean idleReported;
   private String countedAccount;
   private volatile PeerIdentity identity;
   private volatile String applicationProtocol = "";
@@ -85,10 +75,10 @@ final class TlsConnection implements Connection, InboundLines.Transport {
     this.acceptor = acceptor;
     this.limits = limits;
     this.counters = counters;
+    this.outbound = new OutboundReplies(limits, counters);
     this.lines = new InboundLines(id, workers, limits.maxLineBytes(), limits.maxQueuedLines(),
         this);
-    this.acceptedNanos = System.nanoTime();
-    this.lastInputNanos = acceptedNanos;
+    this.deadlines = new ConnectionDeadlines(limits, System.nanoTime());
   }
 
   // ---- Connection: callable from any thread ----
@@ -165,7 +155,7 @@ final class TlsConnection implements Connection, InboundLines.Transport {
   }
 
   long acceptedNanos() {
-    return acceptedNanos;
+    return deadlines.acceptedNanos();
   }
 
   /** Lines received and not yet handled (for tests of the back-pressure). */
@@ -175,25 +165,16 @@ final class TlsConnection implements Connection, InboundLines.Transport {
 
   /** Closes when a deadline has passed; called by the loop's periodic sweep. */
   void sweep(long nowNanos) {
-    if (state == State.HANDSHAKING
-        && nowNanos - acceptedNanos > limits.handshakeTimeoutMillis() * 1_000_000L) {
-      closeNow("the TLS handshake did not finish within " + limits.handshakeTimeoutMillis()
-          + " ms");
-    } else if (state == State.OPEN) {
-      sweepIdle(nowNanos - lastInputNanos);
+    if (state == State.CLOSED) {
+      return;
     }
-  }
-
-  /** Asks the session to end an idle connection; closes it when the session did not. */
-  private void sweepIdle(long quietNanos) {
-    long idleTimeoutMillis = limits.idleTimeoutMillis();
-    if (quietNanos <= idleTimeoutMillis * 1_000_000L) {
-      idleReported = false;
-    } else if (!idleReported) {
-      idleReported = true;
-      lines.idle(idleTimeoutMillis);
-    } else if (quietNanos > (idleTimeoutMillis + IDLE_GRACE_MILLIS) * 1_000_000L) {
-      closeNow("idle for more than " + idleTimeoutMillis + " ms");
+    switch (deadlines.check(nowNanos, state == State.HANDSHAKING)) {
+      case HANDSHAKE_EXPIRED -> closeNow("the TLS handshake did not finish within "
+          + limits.handshakeTimeoutMillis() + " ms");
+      case REPORT_IDLE -> lines.idle(limits.idleTimeoutMillis());
+      case CLOSE_IDLE -> closeNow("idle for more than " + limits.idleTimeoutMillis() + " ms");
+      case NONE -> { }
+      default -> throw new IllegalStateException("unknown verdict");
     }
   }
 
@@ -204,7 +185,7 @@ final class TlsConnection implements Connection, InboundLines.Transport {
         if (read < 0) {
           endOfInput("the client closed the connection");
         } else if (read > 0) {
-          lastInputNanos = System.nanoTime();
+          deadlines.input(System.nanoTime());
         }
       }
       pump();
@@ -264,12 +245,11 @@ final class TlsConnection implements Connection, InboundLines.Transport {
     if (closeAfterFlush && outbound.isEmpty() && state == State.OPEN) {
       engine.closeOutbound();
     }
-    ByteBuffer source = outbound.isEmpty() || state != State.OPEN ? EMPTY : outbound.peek();
+    ByteBuffer source = outbound.isEmpty() || state != State.OPEN ? EMPTY : outbound.next();
     SSLEngineResult result = records.wrap(source);
-    if (!source.hasRemaining() && source != EMPTY) {
-      outbound.poll();
+    if (source != EMPTY) {
+      outbound.consumed(result.bytesConsumed());
     }
-    releaseOutput(result.bytesConsumed());
     checkFinished(result);
     switch (result.getStatus()) {
       case OK:
@@ -328,7 +308,7 @@ final class TlsConnection implements Connection, InboundLines.Transport {
     String agreed = engine.getApplicationProtocol();
     applicationProtocol = agreed == null ? "" : agreed;
     state = State.OPEN;
-    lastInputNanos = System.nanoTime();
+    deadlines.input(System.nanoTime());
     String account = authenticated.accountName();
     if (!counters.tryOpenFor(account, limits.maxConnectionsPerIdentity())) {
       LOG.warn("conn={} from {} account={} refused: {} connections of this certificate are "
@@ -418,22 +398,11 @@ final class TlsConnection implements Connection, InboundLines.Transport {
     }
   }
 
-  /**
-   * Counts the reply against this connection's and the server's bounds, on the caller's thread,
-   * before anything is queued: a client that does not read is cut off here, and the bytes of
-   * every connection together stay bounded.
-   */
+  /** Reserves room for the reply on the caller's thread, then queues it on the loop. */
   private void enqueue(byte[] bytes, boolean thenClose) {
-    long queued = queuedOutputBytes.addAndGet(bytes.length);
-    if (queued > limits.maxQueuedOutputBytes()) {
-      queuedOutputBytes.addAndGet(-bytes.length);
-      requestClose("the client does not read its replies (" + queued + " bytes queued)");
-      return;
-    }
-    if (!counters.reserveOutput(bytes.length, queued, limits)) {
-      queuedOutputBytes.addAndGet(-bytes.length);
-      requestClose("the server holds " + limits.maxQueuedOutputBytesTotal()
-          + " bytes of replies for all clients (the limit) and this client does not read");
+    Optional<String> refusal = outbound.reserve(bytes.length);
+    if (refusal.isPresent()) {
+      requestClose(refusal.get());
       return;
     }
     post(() -> queue(bytes, thenClose));
@@ -441,22 +410,15 @@ final class TlsConnection implements Connection, InboundLines.Transport {
 
   private void queue(byte[] bytes, boolean thenClose) {
     if (state == State.CLOSED || closeAfterFlush) {
-      releaseOutput(bytes.length);
+      outbound.release(bytes.length);
       return;
     }
-    outbound.add(ByteBuffer.wrap(bytes));
+    outbound.add(bytes);
     if (thenClose) {
       closeAfterFlush = true;
       readPaused = true;
     }
     pump();
-  }
-
-  private void releaseOutput(long bytes) {
-    if (bytes > 0) {
-      queuedOutputBytes.addAndGet(-bytes);
-      counters.releaseOutput(bytes);
-    }
   }
 
   /** Runs {@code task} on the loop; when its queue is full the connection is closed instead. */
@@ -510,12 +472,7 @@ final class TlsConnection implements Connection, InboundLines.Transport {
     } catch (IOException e) {
       LOG.debug("conn={} close failed: {}", id, e.getMessage());
     }
-    long unsent = 0;
-    for (ByteBuffer buffer : outbound) {
-      unsent += buffer.remaining();
-    }
-    outbound.clear();
-    releaseOutput(unsent);
+    outbound.dropAll();
     // What was not decrypted or not written goes with the connection.
     records.discard();
     if (countedAccount != null) {
