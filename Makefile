@@ -9,7 +9,7 @@ SSL_DIR  ?= ssl
 PKI      := bin/pki
 
 .DEFAULT_GOAL := help
-.PHONY: help build test certs demo clean fuzz soak bench
+.PHONY: help build test certs demo demo-cluster clean fuzz soak bench
 
 # The JVM that runs the load generator and the server it starts (build is always --release 17).
 BENCH_JAVA  ?= java
@@ -41,6 +41,9 @@ certs: build ## make a CA, a server certificate and demo peers alice and bob in 
 
 demo: certs ## build, certificates, server, two peers, a payment, balances shown
 	@bin/demo
+
+demo-cluster: certs ## two servers on a throwaway PostgreSQL (needs the postgresql package), a payment across them
+	@bin/demo-cluster
 
 fuzz: ## fuzz the codec and a live session with FUZZ_LINES lines (default 1000000)
 	$(SYSTEM_TEST) -Dtest=SessionFuzzTest -Dmicropay.fuzz.lines=$(FUZZ_LINES)

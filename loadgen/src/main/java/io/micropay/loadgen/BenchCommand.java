@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import io.micropay.testing.PostgresServer;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -79,6 +80,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Transfers per transaction in scenario 5, each 1 to 1000 (default: "
           + "${DEFAULT-VALUE}).")
   List<Integer> ledgerBatches;
+
+  @Option(names = "--no-postgres",
+      description = "Skip scenario 2 on PostgreSQL; by default it runs at the largest --payers "
+          + "on a throwaway PostgreSQL when the postgresql package is installed.")
+  boolean noPostgres;
 
   @Option(names = "--server-jar", defaultValue = "payment-server/target/payment-server.jar",
       description = "The server to measure (default: ${DEFAULT-VALUE}).")
@@ -199,16 +205,44 @@ public final class BenchCommand implements Callable<Integer> {
         results.add(scenario.run(measurement.watching(server.handle()), names, count));
       }
     }
+    if (noPostgres) {
+      return results;
+    }
+    if (!PostgresServer.installed()) {
+      System.err.println("scenario 2 on PostgreSQL skipped: the postgresql package is not "
+          + "installed");
+      return results;
+    }
+    // The same scenario on a ledger in a throwaway PostgreSQL with its default settings
+    // (fsync and synchronous_commit on: every acknowledged transfer is durable). Only the
+    // server's CPU is counted: PostgreSQL's own processes are not.
+    try (PostgresServer postgres = PostgresServer.start(List.of("max_connections=200"))) {
+      String url = postgres.createDatabase("bench");
+      try (ServerUnderTest server = startServer(pki, "transfers-postgres",
+          List.of("--db-url", url))) {
+        TransferScenario scenario = new TransferScenario(clients, server.port(),
+            TransferScenario.PAYEES);
+        scenario.register(names, maxPayers());
+        results.add(scenario.run(measurement.watching(server.handle()), names, maxPayers())
+            .on("PostgreSQL"));
+      }
+    }
     return results;
   }
 
   ServerUnderTest startServer(BenchPki pki, String label) throws IOException {
+    return startServer(pki, label, List.of());
+  }
+
+  private ServerUnderTest startServer(BenchPki pki, String label, List<String> extraOptions)
+      throws IOException {
+    List<String> options = new ArrayList<>(List.of("--max-sessions",
+        Integer.toString(peersAtOnce() + 100), "--initial-balance", "1000000000000",
+        "--idle-timeout", "1h", "--verbosity", "events"));
+    options.addAll(extraOptions);
     List<String> jvm = serverJvmOptions.stream().filter(option -> !option.isBlank()).toList();
     return ServerUnderTest.start(serverJar, jvm, pki.layout().directory(),
-        out.resolve("data-" + label), out.resolve("server-" + label + ".log"),
-        List.of("--max-sessions", Integer.toString(peersAtOnce() + 100),
-            "--initial-balance", "1000000000000", "--idle-timeout", "1h",
-            "--verbosity", "events"));
+        out.resolve("data-" + label), out.resolve("server-" + label + ".log"), options);
   }
 
   /**

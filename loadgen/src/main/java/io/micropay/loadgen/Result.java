@@ -49,6 +49,12 @@ record Result(String scenario, String variant, int concurrency, long operations,
     return cpu.loadGeneratorMillisPer(operations);
   }
 
+  /** This row with the database it ran on named in its variant. */
+  Result on(String database) {
+    return new Result(scenario, variant + ", " + database, concurrency, operations, seconds,
+        p50Millis, p99Millis, maxMillis, note, cpu);
+  }
+
   /** This row counted differently: per transfer instead of per batch, per level of sessions. */
   Result counted(int newConcurrency, long newOperations) {
     return new Result(scenario, variant, newConcurrency, newOperations, seconds, p50Millis,

@@ -22,6 +22,9 @@ class MeasurementTest {
   void aClosedLoopTimesEachOperationFromItsStart() throws Exception {
     Result result = measurement.run("test", "closed", 1, index -> MeasurementTest::slowOperation,
         "");
+    // Each operation sleeps 20 ms: its latency is at least that (a loop that timed nothing, or
+    // from the wrong start, would report less), and a closed loop adds no queueing on top.
+    assertTrue(result.p50Millis() >= OPERATION_MILLIS, "p50 " + result.p50Millis());
     assertTrue(result.maxMillis() < 10 * OPERATION_MILLIS, "max " + result.maxMillis());
   }
 
@@ -70,6 +73,22 @@ class MeasurementTest {
           "an idle server charged " + watched.serverCpuMillisPerOperation() + " ms");
     } finally {
       idle.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aBusyWatchedServerIsChargedTheCpuItBurned() throws Exception {
+    // A process spinning on one core for the whole window: its CPU is charged to the
+    // operations, however the shared machine divides the cores (a reading of 0 fails here).
+    Process busy = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+    try {
+      Result watched = measurement.watching(busy.toHandle()).run("test", "cpu", 1,
+          index -> MeasurementTest::slowOperation, "");
+      assertTrue(watched.operations() >= 1, "ran " + watched.operations());
+      assertTrue(watched.serverCpuMillisPerOperation() >= OPERATION_MILLIS / 10.0,
+          "a spinning server charged only " + watched.serverCpuMillisPerOperation() + " ms");
+    } finally {
+      busy.destroyForcibly();
     }
   }
 

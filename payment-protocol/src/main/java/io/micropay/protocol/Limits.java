@@ -19,6 +19,8 @@ public final class Limits {
   public static final int MIN_PORT = 1024;
   /** The highest port. */
   public static final int MAX_PORT = 65_535;
+  /** The server's port when none is given, on both sides. */
+  public static final int DEFAULT_SERVER_PORT = 8700;
   /** The shortest transfer id, in characters. */
   public static final int MIN_TRANSFER_ID_LENGTH = 8;
   /** The longest transfer id, in characters (a UUID has 36). */

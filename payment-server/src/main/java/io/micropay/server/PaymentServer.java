@@ -7,7 +7,16 @@ import io.micropay.pki.tls.ApplicationProtocols;
 import io.micropay.protocol.Limits;
 import io.micropay.protocol.ProtocolVersion;
 import io.micropay.server.ledger.JdbcLedger;
+import io.micropay.server.ledger.LedgerDatabase;
 import io.micropay.server.ledger.Ledger;
+import io.micropay.server.ledger.LedgerBackup;
+import io.micropay.server.ledger.TransferHistory;
+import io.micropay.server.metrics.ServerMetrics;
+import io.micropay.server.operator.ActivityHistory;
+import io.micropay.server.operator.BindAddressCheck;
+import io.micropay.server.operator.OperatorEndpoint;
+import io.micropay.server.presence.PostgresPresence;
+import io.micropay.server.presence.PresenceGuard;
 import io.micropay.server.session.BatchingSettlement;
 import io.micropay.server.session.EventLog;
 import io.micropay.server.session.Presence;
@@ -19,6 +28,8 @@ import io.micropay.server.transport.TlsServer;
 import io.micropay.server.transport.TransportLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Base64;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
@@ -57,12 +68,17 @@ public final class PaymentServer implements AutoCloseable {
   private final Presence presence;
   private final TlsServer transport;
   private CertificateRenewal renewal;
+  private final ServerMetrics metrics;
+  private final Instant startedAt = Instant.now();
+  private ActivityHistory activity;
+  private OperatorEndpoint operatorEndpoint;
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
 
   private PaymentServer(ServerConfig config, TlsFactory tls, Ledger ledger, Settlement settlement,
       ThreadPoolExecutor workers, ScheduledExecutorService housekeeping,
-      SessionAdmission admission, Presence presence, TlsServer transport) {
+      SessionAdmission admission, Presence presence, TlsServer transport,
+      ServerMetrics metrics) {
     this.config = config;
     this.tls = tls;
     this.ledger = ledger;
@@ -72,11 +88,18 @@ public final class PaymentServer implements AutoCloseable {
     this.admission = admission;
     this.presence = presence;
     this.transport = transport;
+    this.metrics = metrics;
   }
 
-  /** Starts a server with {@code config}; returns when it listens. */
+  /** Starts a server with {@code config} and no operator endpoint; returns when it listens. */
   public static PaymentServer start(ServerConfig config) throws IOException {
-    LOG.info("starting with {}", config.describe());
+    return start(config, OperatorSettings.OFF);
+  }
+
+  /** Starts a server with {@code config} and {@code operator}; returns when it listens. */
+  public static PaymentServer start(ServerConfig config, OperatorSettings operator)
+      throws IOException {
+    LOG.info("starting with {} {}", config.describe(), operator.describe());
     TlsFactory tls = TlsFactory.builder().forLayout(config.pki())
         .identity(config.pki().serverCertificate(), config.pki().serverKey(),
             config.keyPassphrase(), Role.SERVER)
@@ -84,31 +107,59 @@ public final class PaymentServer implements AutoCloseable {
         .applicationProtocols(new ApplicationProtocols(ProtocolVersion.ALPN_NAMES,
             ProtocolVersion.ALPN_FAMILY))
         .build();
-    Ledger ledger = JdbcLedger.open(config.databaseUrl(), config.workerThreads() + 2);
+    JdbcLedger ledger = JdbcLedger.open(LedgerDatabase.open(config.databaseUrl(),
+        config.databasePasswordText(), config.workerThreads() + 2), true);
     ThreadPoolExecutor workers = null;
     ScheduledExecutorService housekeeping = null;
     Settlement settlement = null;
+    ServerMetrics metrics = new ServerMetrics();
+    PaymentServer server = null;
+    Presence presence = null;
     try {
-      settlement = new BatchingSettlement(ledger);
+      settlement = new BatchingSettlement(ledger, metrics::batchSettled);
       workers = workerPool(config);
       EventLog log = new EventLog(config.verbosity());
-      Presence presence = new Presence(log);
+      PostgresPresence shared = SharedPresence.of(ledger.database(), config);
+      presence = new Presence(log, shared);
+      if (shared != null) {
+        ledger.guardSessions(new PresenceGuard(shared.serverId()));
+      }
       String publicKey = Base64.getEncoder().encodeToString(
           tls.certificate().getPublicKey().getEncoded());
       ServerContext context = new ServerContext(ledger, settlement, presence, log, publicKey,
-          config.initialBalanceUnits(), config.maxDepositUnits(), config.idleTimeout().toMillis());
+          config.initialBalanceUnits(), config.maxDepositUnits(), config.idleTimeout().toMillis(),
+          metrics);
       SessionAdmission admission = new SessionAdmission(context, config.maxSessions());
       TlsServer transport = TlsServer.start(tls, config.bindAddress(), limits(config), workers,
-          admission);
+          admission, metrics);
+      metrics.watch(admission::activeSessions, transport::openConnections);
       housekeeping = Executors.newSingleThreadScheduledExecutor(named("housekeeping"));
-      PaymentServer server = new PaymentServer(config, tls, ledger, settlement, workers,
-          housekeeping, admission, presence, transport);
+      server = new PaymentServer(config, tls, ledger, settlement, workers,
+          housekeeping, admission, presence, transport, metrics);
       housekeeping.scheduleWithFixedDelay(server::endRevokedSessions, REVOCATION_SWEEP_MILLIS,
           REVOCATION_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+      server.activity = new ActivityHistory(metrics, admission::activeSessions,
+          transport::openConnections);
+      housekeeping.scheduleAtFixedRate(server::sampleActivity, operator.summaryIntervalMillis(),
+          operator.summaryIntervalMillis(), TimeUnit.MILLISECONDS);
+      BindAddressCheck.warning(tls.certificate(), config.bindAddress().getAddress())
+          .ifPresent(warning -> LOG.warn("{}", warning));
+      if (operator.port().isPresent()) {
+        server.operatorEndpoint = startOperatorEndpoint(config, operator, server);
+      }
+      if (server.operatorEndpoint != null) {
+        LOG.info("operator endpoint on https://{}:{}/ (operator certificates only)",
+            server.operatorEndpoint.address().getHostString(),
+            server.operatorEndpoint.address().getPort());
+      }
       server.renewal = CertificateRenewal.startIfKnown(tls, config.pki(),
           config.pki().serverCertificate(), renewed -> { }).orElse(null);
       return server;
     } catch (IOException | RuntimeException e) {
+      if (server != null) {
+        server.close();
+        throw e;
+      }
       if (housekeeping != null) {
         housekeeping.shutdownNow();
       }
@@ -118,8 +169,56 @@ public final class PaymentServer implements AutoCloseable {
       if (settlement != null) {
         settlement.close();
       }
+      if (presence != null) {
+        presence.close();
+      }
       ledger.close();
       throw e;
+    }
+  }
+
+  /** The operator endpoint's address, when it has one. */
+  public Optional<InetSocketAddress> operatorAddress() {
+    return Optional.ofNullable(operatorEndpoint).map(OperatorEndpoint::address);
+  }
+
+  /** What the server counts. */
+  public ServerMetrics metrics() {
+    return metrics;
+  }
+
+  /** When it started. */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  /** Whether the payment port accepts new connections. */
+  public boolean isAccepting() {
+    return !closed.get() && transport.isAccepting();
+  }
+
+  /** Who is online. */
+  public Presence presence() {
+    return presence;
+  }
+
+  /** Read-only questions about the journal, on connections of their own. */
+  public TransferHistory transferHistory() {
+    return new TransferHistory(config.databaseUrl());
+  }
+
+  /** The online backup of the ledger. */
+  public LedgerBackup ledgerBackup() {
+    return new LedgerBackup(config.databaseUrl());
+  }
+
+  /** The summary of the last interval, as logged; for tests that cannot wait 10 s. */
+  public Optional<String> sampleActivity() {
+    try {
+      return activity.sample();
+    } catch (RuntimeException e) {
+      LOG.error("activity sample failed", e);
+      return Optional.empty();
     }
   }
 
@@ -136,6 +235,14 @@ public final class PaymentServer implements AutoCloseable {
   /** The server's TLS material (its certificate, the CA it trusts). */
   public TlsFactory tls() {
     return tls;
+  }
+
+  /**
+   * Whether the server can settle now: false while its ledger's database is unusable (a full
+   * disk, PostgreSQL gone), until the ledger has reopened itself. For health checks.
+   */
+  public boolean isReady() {
+    return ledger.isReady();
   }
 
   /** The ledger, for audits and for tests. */
@@ -174,6 +281,9 @@ public final class PaymentServer implements AutoCloseable {
       return;
     }
     LOG.info("shutting down: no new connections; finishing in-flight requests");
+    if (operatorEndpoint != null) {
+      operatorEndpoint.close();
+    }
     transport.stopAccepting();
     housekeeping.shutdownNow();
     if (renewal != null) {
@@ -198,8 +308,27 @@ public final class PaymentServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     transport.close();
+    presence.close();
     ledger.close();
     LOG.info("stopped");
+  }
+
+  private static OperatorEndpoint startOperatorEndpoint(ServerConfig config,
+      OperatorSettings operator, PaymentServer server) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(config.bindAddress().getAddress(),
+        operator.port().getAsInt());
+    try {
+      return OperatorEndpoint.start(address, server, server.activity);
+    } catch (java.net.BindException e) {
+      if (operator.portRequired()) {
+        throw new java.net.BindException("cannot listen on operator port "
+            + address.getPort() + ": " + e.getMessage());
+      }
+      LOG.warn("no operator endpoint: port {} (--port + 1) is taken ({}); choose one with "
+          + "--operator-port <port>, or turn it off with --operator-port off",
+          address.getPort(), e.getMessage());
+      return null;
+    }
   }
 
   /** Ends the sessions whose certificate was revoked or expired since they connected. */

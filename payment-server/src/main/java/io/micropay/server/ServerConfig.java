@@ -1,5 +1,6 @@
 package io.micropay.server;
 
+import io.micropay.protocol.Limits;
 import io.micropay.pki.Passphrase;
 import io.micropay.pki.PkiLayout;
 import java.net.InetSocketAddress;
@@ -22,14 +23,13 @@ import java.time.Duration;
  * @param idleTimeout how long a session may send nothing before it is closed
  * @param handshakeTimeout how long a client has to finish its TLS handshake
  * @param verbosity how much to log about sessions
+ * @param databasePassword the ledger database's password, if it needs one (never in the URL)
  */
 public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphrase keyPassphrase,
     String databaseUrl, int workerThreads, int ioThreads, int maxSessions, int maxHandshakes,
     long initialBalanceUnits, long maxDepositUnits, Duration idleTimeout,
-    Duration handshakeTimeout, Verbosity verbosity) {
+    Duration handshakeTimeout, Verbosity verbosity, Passphrase databasePassword) {
 
-  /** The port when none is given. */
-  public static final int DEFAULT_PORT = 8700;
   /** Upper bound of {@code workerThreads}: more only adds contention on 2 to 16 cores. */
   public static final int MAX_WORKER_THREADS = 512;
   /** Upper bound of {@code ioThreads}. */
@@ -38,10 +38,16 @@ public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphr
   public static final int MAX_SESSIONS = 100_000;
   /** Upper bound of the timeouts: a day. */
   public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
-  /** The largest balance an account can hold (PROTOCOL.md section 3). */
-  public static final long MAX_BALANCE_UNITS = 1_000_000_000_000_000L;
-  /** The largest single deposit the protocol allows. */
-  public static final long MAX_AMOUNT_UNITS = 1_000_000_000L;
+
+  /** A configuration whose ledger database needs no password (Derby, trusted PostgreSQL). */
+  public ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphrase keyPassphrase,
+      String databaseUrl, int workerThreads, int ioThreads, int maxSessions, int maxHandshakes,
+      long initialBalanceUnits, long maxDepositUnits, Duration idleTimeout,
+      Duration handshakeTimeout, Verbosity verbosity) {
+    this(bindAddress, pki, keyPassphrase, databaseUrl, workerThreads, ioThreads, maxSessions,
+        maxHandshakes, initialBalanceUnits, maxDepositUnits, idleTimeout, handshakeTimeout,
+        verbosity, Passphrase.none());
+  }
 
   public ServerConfig {
     requireRange("port", bindAddress.getPort(), 0, 65_535);
@@ -49,14 +55,16 @@ public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphr
     requireRange("I/O threads", ioThreads, 1, MAX_IO_THREADS);
     requireRange("max sessions", maxSessions, 1, MAX_SESSIONS);
     requireRange("max handshakes", maxHandshakes, 1, MAX_SESSIONS);
-    requireRange("initial balance", initialBalanceUnits, 0, MAX_BALANCE_UNITS);
-    requireRange("max deposit", maxDepositUnits, 0, MAX_AMOUNT_UNITS);
+    requireRange("initial balance", initialBalanceUnits, 0, Limits.MAX_BALANCE);
+    requireRange("max deposit", maxDepositUnits, 0, Limits.MAX_AMOUNT);
     requireTimeout("idle timeout", idleTimeout);
     requireTimeout("handshake timeout", handshakeTimeout);
     if (databaseUrl == null || !databaseUrl.startsWith("jdbc:")) {
       throw new IllegalArgumentException("the database URL must be a JDBC URL (jdbc:...), was '"
           + databaseUrl + "'");
     }
+    requireNoPasswordIn(databaseUrl);
+    java.util.Objects.requireNonNull(databasePassword, "databasePassword");
   }
 
   /** One line describing the configuration, for the start-up log; holds no secret. */
@@ -70,6 +78,23 @@ public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphr
         + " handshakeTimeoutMillis=" + handshakeTimeout.toMillis()
         + " verbosity=" + verbosity.name().toLowerCase(java.util.Locale.ROOT)
         + " keyEncrypted=" + keyPassphrase.isPresent();
+  }
+
+  /**
+   * Refuses a database URL that carries a password: a command line is seen by every user of the
+   * machine (ps) and lands in shell histories and logs.
+   */
+  public static void requireNoPasswordIn(String databaseUrl) {
+    if (databaseUrl.toLowerCase(java.util.Locale.ROOT).matches(".*[?&;]password=.*")) {
+      throw new IllegalArgumentException("the database URL must not hold the password: put it "
+          + "in a file given with --db-password-file, or in the environment variable "
+          + "MICROPAY_DB_PASSWORD");
+    }
+  }
+
+  /** The database password as the driver takes it, or null when there is none. */
+  public String databasePasswordText() {
+    return databasePassword.characters().map(String::new).orElse(null);
   }
 
   /** JDBC URLs may carry a password (PostgreSQL's {@code password=}); never log it. */

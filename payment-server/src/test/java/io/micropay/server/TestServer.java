@@ -49,6 +49,19 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(pki, PaymentServer.start(config));
   }
 
+  /**
+   * As {@link #start(Path)}, with an operator endpoint on a free port. The activity summary
+   * comes only when the test calls {@link PaymentServer#sampleActivity}, so that no timer takes
+   * the counts a test is about to read.
+   */
+  public static TestServer startWithOperatorEndpoint(Path directory) throws IOException {
+    TestServer plain = start(directory);
+    ServerConfig config = plain.server.config();
+    plain.close();
+    return new TestServer(plain.pki, PaymentServer.start(config, new OperatorSettings(
+        java.util.OptionalInt.of(0), true, Duration.ofDays(1).toMillis())));
+  }
+
   /** The settings tests vary. */
   public record Settings(int maxSessions, int maxHandshakes, long initialBalance,
       long maxDeposit, Duration idleTimeout, Duration handshakeTimeout, Verbosity verbosity) {

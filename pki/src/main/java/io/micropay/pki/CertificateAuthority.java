@@ -110,7 +110,7 @@ public final class CertificateAuthority {
       Validity validity, ExistingCertificate existing) {
     public LeafRequest {
       subjectAltNames = List.copyOf(subjectAltNames);
-      if (role == Role.PEER) {
+      if (role == Role.PEER || role == Role.OPERATOR) {
         PeerNames.requireValid(commonName);
       }
     }

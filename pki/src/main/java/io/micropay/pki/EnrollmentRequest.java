@@ -28,6 +28,18 @@ public final class EnrollmentRequest {
    */
   public static PKCS10CertificationRequest create(String accountName, KeyAlgorithm keyAlgorithm,
       Passphrase keyPassphrase, Path keyFile, Path csrFile, ExistingKey existingKey) {
+    return create(accountName, Role.PEER, keyAlgorithm, keyPassphrase, keyFile, csrFile,
+        existingKey);
+  }
+
+  /** As above, for a certificate of {@code role} (a peer or an operator). */
+  public static PKCS10CertificationRequest create(String accountName, Role role,
+      KeyAlgorithm keyAlgorithm, Passphrase keyPassphrase, Path keyFile, Path csrFile,
+      ExistingKey existingKey) {
+    if (role.isHostRole()) {
+      throw new PkiException("'request' makes peer and operator requests; a "
+          + role.organisationalUnit() + " certificate is issued with 'issue'");
+    }
     PeerNames.requireValid(accountName);
     if (existingKey == ExistingKey.REFUSE && Files.exists(keyFile)) {
       throw new PkiException(keyFile + " already exists; pass --force to make a new key "
@@ -35,7 +47,7 @@ public final class EnrollmentRequest {
     }
     SecureRandom random = new SecureRandom();
     KeyPair keyPair = keyAlgorithm.generate(random);
-    PKCS10CertificationRequest request = csr(accountName, Role.PEER, keyPair.getPublic(),
+    PKCS10CertificationRequest request = csr(accountName, role, keyPair.getPublic(),
         keyPair.getPrivate());
     Pem.writePrivateKey(keyFile, keyPair.getPrivate(), keyPassphrase);
     Pem.writeCsr(csrFile, request);

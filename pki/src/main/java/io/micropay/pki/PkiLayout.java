@@ -114,4 +114,29 @@ public record PkiLayout(Path directory) {
   public Path peerPkcs12(String name) {
     return peersDirectory().resolve(PeerNames.requireValid(name) + ".p12");
   }
+
+  /** The folder with the operators' keys, CSRs and certificates. */
+  public Path operatorsDirectory() {
+    return directory.resolve("operators");
+  }
+
+  /** Operator {@code name}'s certificate. */
+  public Path operatorCertificate(String name) {
+    return operatorsDirectory().resolve(PeerNames.requireValid(name) + ".crt");
+  }
+
+  /** Operator {@code name}'s private key. */
+  public Path operatorKey(String name) {
+    return operatorsDirectory().resolve(PeerNames.requireValid(name) + ".key");
+  }
+
+  /** Operator {@code name}'s certificate signing request. */
+  public Path operatorCsr(String name) {
+    return operatorsDirectory().resolve(PeerNames.requireValid(name) + ".csr");
+  }
+
+  /** Where the key and certificate of a {@code role} certificate named {@code name} go. */
+  public Path certificateFor(Role role, String name) {
+    return role == Role.OPERATOR ? operatorCertificate(name) : peerCertificate(name);
+  }
 }

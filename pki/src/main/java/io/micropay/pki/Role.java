@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * What a leaf certificate is for. The role is written into the subject as the
- * organisational unit ({@code OU=server} or {@code OU=peer}) and every TLS endpoint checks it:
+ * organisational unit ({@code OU=server}, {@code OU=peer}, {@code OU=operator}) and every TLS endpoint checks it:
  * the payment server and peer listeners accept only peer certificates from clients, a peer
  * dialling the server accepts only a server certificate, and a payer dialling a payee accepts only
  * a peer certificate. Without the role a peer whose account name happens to be a host name (say
@@ -20,7 +20,13 @@ public enum Role {
    * The CA's own network service ({@code pki serve}): TLS server only, like the payment server,
    * but a role of its own so that neither can pose as the other.
    */
-  CA_SERVICE("ca-service");
+  CA_SERVICE("ca-service"),
+  /**
+   * A person who runs a payment server: TLS client only, admitted to the server's operator
+   * endpoint (metrics, health, live books) and nowhere else, so that neither a peer nor an
+   * operator can use the other's certificate for the other's job.
+   */
+  OPERATOR("operator");
 
   private final String organisationalUnit;
 
@@ -35,7 +41,7 @@ public enum Role {
 
   /** Whether certificates of this role are TLS servers only, named by host name or address. */
   public boolean isHostRole() {
-    return this != PEER;
+    return this == SERVER || this == CA_SERVICE;
   }
 
   /** The role whose OU value is {@code organisationalUnit}, if any. */

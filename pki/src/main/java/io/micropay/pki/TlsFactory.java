@@ -133,6 +133,34 @@ public final class TlsFactory {
     return contexts.clientParameters();
   }
 
+  /**
+   * The TLS context of the payment server's operator endpoint (HTTPS): this process's
+   * certificate, and clients admitted only with an operator certificate of this CA that is
+   * valid and not revoked. Use it with {@link #operatorEndpointParameters}.
+   */
+  public SSLContext operatorEndpointContext() {
+    return contexts.operatorFacing();
+  }
+
+  /** Parameters for the operator endpoint: client certificate required, no micropay ALPN. */
+  public SSLParameters operatorEndpointParameters() {
+    return contexts.serverParameters();
+  }
+
+  /**
+   * For an operator dialling a payment server's operator endpoint (HTTPS): the server must
+   * present a server certificate of this CA. Use with {@link #operatorClientParameters}; the
+   * HTTP client checks the host name.
+   */
+  public SSLContext operatorClientContext() {
+    return contexts.serverFacing();
+  }
+
+  /** Client parameters for HTTPS: micropay's protocols and suites, no ALPN name of ours. */
+  public SSLParameters operatorClientParameters() {
+    return contexts.clientParameters();
+  }
+
   /** The handshake deadline, in milliseconds. */
   public int handshakeTimeoutMillis() {
     return handshakeTimeoutMillis;

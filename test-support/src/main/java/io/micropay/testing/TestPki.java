@@ -82,6 +82,25 @@ public final class TestPki {
     return identity;
   }
 
+  /** Issues a valid operator certificate for {@code name} (once; later calls return the same). */
+  public Identity operator(String name) {
+    Identity identity = new Identity(layout.operatorCertificate(name), layout.operatorKey(name));
+    if (!identity.certificate().toFile().exists()) {
+      ca.issueWithNewKey(new LeafRequest(Role.OPERATOR, name, List.of(), validNow(),
+              ExistingCertificate.RENEW), KeyAlgorithm.EC_P256, Passphrase.none(),
+          layout.operatorCertificate(name), layout.operatorKey(name));
+    }
+    return identity;
+  }
+
+  /** A TLS factory for operator {@code name} (issuing its certificate if needed). */
+  public TlsFactory operatorTls(String name) {
+    Identity identity = operator(name);
+    return TlsFactory.builder().forLayout(layout)
+        .identity(identity.certificate(), identity.key(), Passphrase.none(), Role.OPERATOR)
+        .build();
+  }
+
   /** Issues a peer certificate for {@code name} valid during {@code validity}. */
   public Identity issuePeer(String name, Validity validity) {
     ca.issueWithNewKey(new LeafRequest(Role.PEER, name, List.of(), validity,

@@ -1,5 +1,6 @@
 package io.micropay.peer.cli;
 
+import io.micropay.protocol.Limits;
 import io.micropay.peer.AcceptPolicy;
 import io.micropay.peer.Backoff;
 import io.micropay.peer.PeerConfig;
@@ -63,7 +64,7 @@ final class PeerOptions {
 
   @Option(scope = ScopeType.INHERIT,
       names = {"-s", "--server"}, paramLabel = "<host:port>[,<host:port>...]",
-      defaultValue = "localhost:8700", converter = ServerListConverter.class,
+      defaultValue = "localhost:" + Limits.DEFAULT_SERVER_PORT, converter = ServerListConverter.class,
       description = "The payment server (default: ${DEFAULT-VALUE}); several, separated by "
           + "commas, are tried in turn. The host must be a name in the server's certificate.")
   ServerListConverter.Servers servers;

@@ -1,11 +1,11 @@
 package io.micropay.server.cli;
 
 import io.micropay.pki.cli.StandardCommandLine;
-import io.micropay.server.ledger.AccountBalance;
-import io.micropay.server.ledger.JdbcLedger;
+import io.micropay.server.ledger.AccountsReport;
 import io.micropay.server.ledger.Ledger;
 import java.io.PrintWriter;
-import java.util.List;
+import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,8 +13,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "accounts", mixinStandardHelpOptions = true,
-    description = "Print every account and its balance. Stop the server first: an embedded "
-        + "Derby ledger is used by one process at a time.")
+    description = "Print every account and its balance. On a running server it asks the "
+        + "server through its operator endpoint; on a stopped one it opens the ledger.")
 final class AccountsCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -22,18 +22,20 @@ final class AccountsCommand implements Callable<Integer> {
   @Mixin
   ServerCommand.LedgerOptions ledgerOptions;
 
+  @Mixin
+  OperatorOptions operator;
+
   @Override
-  public Integer call() {
-    try (Ledger ledger = JdbcLedger.open(ledgerOptions.existingUrl(), 1)) {
-      List<AccountBalance> accounts = ledger.accounts();
-      PrintWriter out = spec.commandLine().getOut();
-      out.printf("%-32s  %25s%n", "ACCOUNT", "BALANCE");
-      long total = 0;
-      for (AccountBalance account : accounts) {
-        out.printf("%-32s  %25d%n", account.name(), account.balanceUnits());
-        total += account.balanceUnits();
-      }
-      out.printf("%d account(s), %d units in all%n", accounts.size(), total);
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    Optional<String> live = operator.ask(ledgerOptions.dataDirectory, "accounts?format=text",
+        null);
+    if (live.isPresent()) {
+      out.println(live.get());
+      return StandardCommandLine.OK;
+    }
+    try (Ledger ledger = ledgerOptions.openExisting()) {
+      out.println(new AccountsReport(ledger.accounts()).describe());
       return StandardCommandLine.OK;
     }
   }

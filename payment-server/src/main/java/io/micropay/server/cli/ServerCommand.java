@@ -1,15 +1,18 @@
 package io.micropay.server.cli;
 
+import io.micropay.protocol.Limits;
 import io.micropay.pki.PkiException;
 import io.micropay.pki.PkiLayout;
 import io.micropay.pki.cli.DurationConverter;
 import io.micropay.pki.cli.StandardCommandLine;
 import io.micropay.pki.cli.VersionProvider;
+import io.micropay.server.OperatorSettings;
 import io.micropay.server.PaymentServer;
 import io.micropay.server.ServerConfig;
 import io.micropay.server.Verbosity;
 import io.micropay.server.ledger.LedgerException;
 import io.micropay.server.ledger.Ledgers;
+import io.micropay.server.operator.ActivityHistory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -35,7 +38,7 @@ import picocli.CommandLine;
     description = {"The micropay payment server: mutual TLS on every connection, accounts and "
         + "balances in an embedded Derby ledger, transfers settled exactly once.",
         "Runs until SIGTERM or Ctrl-C, then shuts down gracefully."},
-    subcommands = {AuditCommand.class, AccountsCommand.class},
+    subcommands = {AuditCommand.class, AccountsCommand.class, BackupCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 failure (message on stderr), 2 usage error, "
         + "3 audit found books that do not balance.",
         "See docs/operations.md."})
@@ -46,6 +49,10 @@ public final class ServerCommand implements Callable<Integer> {
    */
   public static final String LISTENING = "micropay payment server listening on ";
   private static final String TRUSTING = ", trusting CA '";
+  /** How the ready line names the operator endpoint, when there is one. */
+  public static final String OPERATOR_ENDPOINT = ", operator endpoint ";
+  private static final Pattern OPERATOR_ADDRESS =
+      Pattern.compile(Pattern.quote(OPERATOR_ENDPOINT) + "https://.+:(\\d+)/");
   /** The host may hold colons itself (IPv6): the port is the number just before TRUSTING. */
   private static final Pattern LISTENING_ADDRESS =
       Pattern.compile(Pattern.quote(LISTENING) + ".+:(\\d+)" + Pattern.quote(TRUSTING));
@@ -57,10 +64,17 @@ public final class ServerCommand implements Callable<Integer> {
         : OptionalInt.empty();
   }
 
+  /** The operator port the ready line names, if it is that line and names one. */
+  public static OptionalInt operatorPort(String line) {
+    Matcher matcher = OPERATOR_ADDRESS.matcher(line);
+    return listeningPort(line).isPresent() && matcher.find()
+        ? OptionalInt.of(Integer.parseInt(matcher.group(1))) : OptionalInt.empty();
+  }
+
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--port", paramLabel = "<port>", defaultValue = "8700",
+  @Option(names = "--port", paramLabel = "<port>", defaultValue = "" + Limits.DEFAULT_SERVER_PORT,
       description = "TCP port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
@@ -68,6 +82,12 @@ public final class ServerCommand implements Callable<Integer> {
       description = "Address to listen on; 0.0.0.0 for every interface "
           + "(default: ${DEFAULT-VALUE}).")
   String bind;
+
+  @Option(names = "--operator-port", paramLabel = "<port|off>",
+      description = "HTTPS port of the operator endpoint (metrics, health, live books, backup, "
+          + "status page; operator certificates only) on the --bind address; 0 picks a free "
+          + "one, 'off' turns it off (default: --port + 1, so 8701; 0 when --port is 0).")
+  String operatorPort;
 
   @Option(names = "--ssl-dir", paramLabel = "<folder>", defaultValue = "ssl",
       description = "Folder with ca.crt, ca.crl, server.crt, server.key "
@@ -130,10 +150,14 @@ public final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     ServerConfig config = config();
+    OperatorSettings operator = operatorSettings();
     ledger.prepare();
-    PaymentServer server = PaymentServer.start(config);
+    PaymentServer server = PaymentServer.start(config, operator);
+    OperatorAddressFile addressFile = new OperatorAddressFile(ledger.dataDirectory);
+    server.operatorAddress().ifPresent(addressFile::write);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
+      addressFile.delete();
       server.close();
       stopped.countDown();
     }, "shutdown");
@@ -142,7 +166,9 @@ public final class ServerCommand implements Callable<Integer> {
     out.println(LISTENING + server.address().getHostString() + ":"
         + server.port() + TRUSTING
         + server.tls().caCertificate().getSubjectX500Principal().getName() + "' ("
-        + config.pki().caCertificate() + "), ledger " + ledger.describe());
+        + config.pki().caCertificate() + "), ledger " + ledger.describe()
+        + server.operatorAddress().map(address -> OPERATOR_ENDPOINT
+            + OperatorAddressFile.url(address)).orElse(""));
     out.flush();
     stopped.await();
     return StandardCommandLine.OK;
@@ -160,9 +186,25 @@ public final class ServerCommand implements Callable<Integer> {
               keyPassphraseEnvironment),
           ledger.url(), threads != null ? threads : Math.max(8, 4 * cores),
           ioThreads != null ? ioThreads : cores, maxSessions, maxHandshakes, initialBalance,
-          maxDeposit, idleTimeout, handshakeTimeout, verbosity);
+          maxDeposit, idleTimeout, handshakeTimeout, verbosity, ledger.password());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  OperatorSettings operatorSettings() {
+    if (operatorPort == null) {
+      return new OperatorSettings(OptionalInt.of(port == 0 ? 0 : port + 1), false,
+          ActivityHistory.INTERVAL_MILLIS);
+    }
+    if (operatorPort.equals("off")) {
+      return OperatorSettings.OFF;
+    }
+    try {
+      return OperatorSettings.onPort(Integer.parseInt(operatorPort));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--operator-port must be "
+          + "0..65535 or off, was '" + operatorPort + "'");
     }
   }
 
@@ -174,7 +216,8 @@ public final class ServerCommand implements Callable<Integer> {
 
   public static void main(String[] args) {
     List<String> arguments = List.of(args);
-    LogSetup.configure(arguments.contains("audit") || arguments.contains("accounts"));
+    LogSetup.configure(arguments.contains("audit") || arguments.contains("accounts")
+        || arguments.contains("backup"));
     System.exit(commandLine().execute(args));
   }
 
@@ -185,8 +228,44 @@ public final class ServerCommand implements Callable<Integer> {
     Path dataDirectory;
 
     @Option(names = "--db-url", paramLabel = "<jdbc-url>",
-        description = "A JDBC URL for the ledger instead of the embedded default.")
+        description = {"The ledger's database instead of the embedded default: "
+            + "jdbc:postgresql://<host>:<port>/<database>?user=<user> (or a jdbc:derby: URL).",
+            "Never with a password in it: see --db-password-file."})
     String databaseUrl;
+
+    @Option(names = "--db-password-file", paramLabel = "<file>",
+        description = "The database password is the first line of this file; without it, the "
+            + "environment variable " + PASSWORD_VARIABLE + " if set.")
+    Path databasePasswordFile;
+
+    /** Where the database password is when no file is named. */
+    static final String PASSWORD_VARIABLE = "MICROPAY_DB_PASSWORD";
+
+    /** The database password: the file's first line, else the variable, else none. */
+    io.micropay.pki.Passphrase password() {
+      if (databasePasswordFile != null) {
+        return io.micropay.pki.Passphrase.fromFile(databasePasswordFile);
+      }
+      return System.getenv(PASSWORD_VARIABLE) != null
+          ? io.micropay.pki.Passphrase.fromEnvironment(PASSWORD_VARIABLE)
+          : io.micropay.pki.Passphrase.none();
+    }
+
+    /**
+     * Opens the ledger of a ledger that must already exist, for the commands that inspect it.
+     *
+     * @throws LedgerException when it cannot be opened
+     */
+    io.micropay.server.ledger.JdbcLedger openExisting() {
+      String url = existingUrl();
+      try {
+        ServerConfig.requireNoPasswordIn(url);
+      } catch (IllegalArgumentException e) {
+        throw new LedgerException(e.getMessage());
+      }
+      return io.micropay.server.ledger.JdbcLedger.open(io.micropay.server.ledger.LedgerDatabase
+          .open(url, password().characters().map(String::new).orElse(null), 1), true);
+    }
 
     String url() {
       return databaseUrl != null ? databaseUrl : Ledgers.derbyUrl(dataDirectory);
@@ -201,14 +280,16 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     String describe() {
-      return databaseUrl != null ? "at the given --db-url"
+      return databaseUrl != null ? "at " + io.micropay.server.ledger.Dialect.of(databaseUrl)
+          .describe(databaseUrl)
           : "in " + dataDirectory.resolve("ledger");
     }
 
     /** Makes the data folder, and sends Derby's own log there instead of the working folder. */
     void prepare() throws IOException {
+      // Made with any ledger: the operator endpoint's address file lives here too.
+      Files.createDirectories(dataDirectory);
       if (databaseUrl == null) {
-        Files.createDirectories(dataDirectory);
         if (System.getProperty("derby.stream.error.file") == null) {
           System.setProperty("derby.stream.error.file",
               dataDirectory.resolve("derby.log").toString());

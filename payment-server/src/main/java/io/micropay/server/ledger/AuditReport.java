@@ -19,6 +19,9 @@ public record AuditReport(long accountCount, long journalRows, long transferCoun
     long totalBalanceUnits, long totalGrantUnits, long totalDepositUnits,
     List<String> discrepancies) {
 
+  /** The first line of {@link #describe} when the books balance. */
+  public static final String BALANCED = "BALANCED";
+
   /** Keeps an unmodifiable copy of the discrepancies. */
   public AuditReport {
     discrepancies = List.copyOf(discrepancies);
@@ -32,7 +35,7 @@ public record AuditReport(long accountCount, long journalRows, long transferCoun
   /** A readable report, several lines. */
   public String describe() {
     StringBuilder text = new StringBuilder();
-    text.append(balanced() ? "BALANCED" : "NOT BALANCED").append('\n')
+    text.append(balanced() ? BALANCED : "NOT " + BALANCED).append('\n')
         .append("  accounts:          ").append(accountCount).append('\n')
         .append("  journal rows:      ").append(journalRows).append('\n')
         .append("  transfers:         ").append(transferCount).append('\n')

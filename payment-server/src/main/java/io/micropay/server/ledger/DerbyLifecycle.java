@@ -1,5 +1,6 @@
 package io.micropay.server.ledger;
 
+import io.micropay.pki.SystemDefaults;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.slf4j.Logger;
@@ -21,7 +22,34 @@ final class DerbyLifecycle {
   /** Derby's SQLState when a database does not exist and create was not asked. */
   private static final String NOT_FOUND = "XJ004";
 
+  /**
+   * Derby's SQLStates, or their prefixes, for a database it will no longer write through the
+   * connections open on it: read-only (it turns the database read-only when a write to its log
+   * or data files fails, for example on a full disk), shut down after a severe error, log and
+   * data file I/O failures, a lost connection. Only a reboot of the database clears them.
+   */
+  private static final java.util.List<String> UNUSABLE = java.util.List.of("25502", "08",
+      "XSLA", "XSDG", "XJ040", "XSDB");
+
   private DerbyLifecycle() {
+  }
+
+  /** Whether {@code failure} or a failure it chains says the database must be reopened. */
+  static boolean isUnusable(SQLException failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+        for (String state : UNUSABLE) {
+          if (sql.getSQLState().startsWith(state)) {
+            return true;
+          }
+        }
+      }
+      if (cause instanceof SQLException sql && sql.getNextException() != null
+          && sql.getNextException() != cause && isUnusable(sql.getNextException())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -36,15 +64,9 @@ final class DerbyLifecycle {
    * </ul>
    */
   static void configureForThroughput() {
-    setDefault("derby.storage.pageCacheSize", "20000");
-    setDefault("derby.storage.logBufferSize", "1048576");
-    setDefault("derby.language.sequence.preallocator", "10000");
-  }
-
-  private static void setDefault(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
-    }
+    SystemDefaults.setIfAbsent("derby.storage.pageCacheSize", "20000");
+    SystemDefaults.setIfAbsent("derby.storage.logBufferSize", "1048576");
+    SystemDefaults.setIfAbsent("derby.language.sequence.preallocator", "10000");
   }
 
   static boolean isEmbeddedDerby(String url) {
@@ -53,16 +75,29 @@ final class DerbyLifecycle {
 
   /** What went wrong opening {@code url}, in words an operator can act on. */
   static String explainOpenFailure(String url, SQLException failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+    // Derby's own message ("Failed to start database ..., see the next exception") hides the
+    // reason in the chain of next exceptions and causes: look through both.
+    java.util.List<Throwable> chain = new java.util.ArrayList<>();
+    for (SQLException next = failure; next != null && chain.size() < 16;
+        next = next.getNextException()) {
+      for (Throwable cause = next; cause != null && chain.size() < 16;
+          cause = cause.getCause()) {
+        chain.add(cause);
+      }
+    }
+    for (Throwable cause : chain) {
       if (cause instanceof SQLException sql && ALREADY_BOOTED.equals(sql.getSQLState())) {
         return "the ledger " + databaseName(url) + " is in use by another process (a running "
-            + "server?); stop it first, or work on a copy";
+            + "server?): ask the running server through its operator endpoint (start it with "
+            + "--operator-port, and see docs/operations.md), stop it first, or work on a copy";
       }
       if (cause instanceof SQLException sql && NOT_FOUND.equals(sql.getSQLState())) {
         return "there is no ledger at " + databaseName(url);
       }
     }
-    return "cannot open the ledger at " + databaseName(url) + ": " + failure.getMessage();
+    Throwable deepest = chain.get(chain.size() - 1);
+    return "cannot open the ledger at " + databaseName(url) + ": " + failure.getMessage()
+        + (deepest == failure ? "" : " (" + deepest.getMessage() + ")");
   }
 
   /**

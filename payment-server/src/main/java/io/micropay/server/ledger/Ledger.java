@@ -1,5 +1,6 @@
 package io.micropay.server.ledger;
 
+import io.micropay.protocol.Limits;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -15,7 +16,7 @@ import java.util.OptionalLong;
  */
 public interface Ledger extends AutoCloseable {
   /** The largest balance an account may hold (PROTOCOL.md section 3). */
-  long MAX_BALANCE_UNITS = 1_000_000_000_000_000L;
+  long MAX_BALANCE_UNITS = Limits.MAX_BALANCE;
   /** The longest account name the ledger stores (PROTOCOL.md section 3). */
   int MAX_ACCOUNT_NAME_LENGTH = 32;
   /** The longest transfer id the ledger stores (PROTOCOL.md section 3). */
@@ -74,6 +75,14 @@ public interface Ledger extends AutoCloseable {
    * @throws IllegalArgumentException if {@code maxEntries} is not positive
    */
   List<JournalEntry> journal(String account, int maxEntries);
+
+  /**
+   * Whether the ledger takes work now: false while its database is unusable (gone, or turned
+   * read-only by a full disk) and until it is back. For health checks.
+   */
+  default boolean isReady() {
+    return true;
+  }
 
   /** Checks that the books balance; see {@link AuditReport}. */
   AuditReport audit();

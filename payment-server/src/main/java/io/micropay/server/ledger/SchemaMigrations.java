@@ -1,7 +1,6 @@
 package io.micropay.server.ledger;
 
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * The ledger's schema as an ordered list of numbered steps, with the version in a one-row table.
  * Each step and its version bump commit in one transaction (DDL is transactional on Derby and
  * PostgreSQL), so a crash leaves the schema at a step boundary. Running them again is a no-op; a
- * database newer than this code is refused. The SQL is portable: standard types and
- * {@code GENERATED ALWAYS AS IDENTITY}, nothing vendor-specific.
+ * database newer than this code is refused. The SQL is portable where it can be
+ * (standard types and {@code GENERATED ALWAYS AS IDENTITY}); a step whose SQL differs between
+ * Derby and PostgreSQL has one version for each dialect.
  *
  * <p>A step, once released, is never edited: a database that already ran it would not run it
  * again. A change is a new step at the end.
@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
 final class SchemaMigrations {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrations.class);
 
-  /** One step: statements run in the step's transaction. */
+  /** One step: statements run in the step's transaction, on the database of a dialect. */
   @FunctionalInterface
   interface Step {
-    void apply(Connection connection) throws SQLException;
+    void apply(Connection connection, Dialect dialect) throws SQLException;
   }
 
   /** Step {@code i} (1-based) brings the schema from version i-1 to i. */
@@ -55,7 +55,11 @@ final class SchemaMigrations {
               + " OR (kind <> 'TRANSFER' AND debit_account IS NULL AND transfer_id IS NULL)),"
               + " CONSTRAINT transfer_once UNIQUE (debit_account, transfer_id))",
           "CREATE INDEX journal_credit ON journal (credit_account)"),
-      SchemaMigrations::leanJournal);
+      perDialect(SchemaMigrations::leanDerbyJournal, sql(
+          // PostgreSQL names unnamed constraints table_column_fkey, and made the index.
+          "ALTER TABLE journal DROP CONSTRAINT IF EXISTS journal_debit_account_fkey",
+          "ALTER TABLE journal DROP CONSTRAINT IF EXISTS journal_credit_account_fkey",
+          "DROP INDEX IF EXISTS journal_credit")));
 
   /** The schema version this code writes and reads. */
   static final int CURRENT_VERSION = STEPS.size();
@@ -72,15 +76,23 @@ final class SchemaMigrations {
    * @return the schema version now
    * @throws LedgerException if the database's schema is newer than this code
    */
-  static int migrate(Connection connection) throws SQLException {
+  static int migrate(Connection connection, Dialect dialect) throws SQLException {
+    return migrate(connection, dialect, CURRENT_VERSION);
+  }
+
+  /**
+   * Brings the schema up to {@code target}, one committed step at a time: the current version,
+   * or an older one to make a database as an older server left it (for tests of upgrades).
+   */
+  static int migrate(Connection connection, Dialect dialect, int target) throws SQLException {
     int current = currentVersion(connection);
     if (current > CURRENT_VERSION) {
       throw new LedgerException("the ledger's schema is version " + current + " but this "
           + "server knows only up to version " + CURRENT_VERSION + "; it was written by a newer "
           + "server: run that one, or restore a backup made for this version");
     }
-    for (int version = current + 1; version <= CURRENT_VERSION; version++) {
-      STEPS.get(version - 1).apply(connection);
+    for (int version = current + 1; version <= target; version++) {
+      STEPS.get(version - 1).apply(connection, dialect);
       try (PreparedStatement bump = connection.prepareStatement(
           "UPDATE schema_version SET version = ? WHERE version = ?")) {
         bump.setInt(1, version);
@@ -95,11 +107,17 @@ final class SchemaMigrations {
       connection.commit();
       LOG.info("ledger schema migrated to version {}", version);
     }
-    return CURRENT_VERSION;
+    return Math.max(current, target);
+  }
+
+  /** A step whose SQL differs between Derby and PostgreSQL. */
+  private static Step perDialect(Step derby, Step postgresql) {
+    return (connection, dialect) -> (dialect == Dialect.DERBY ? derby : postgresql)
+        .apply(connection, dialect);
   }
 
   private static Step sql(String... statements) {
-    return connection -> {
+    return (connection, dialect) -> {
       try (Statement statement = connection.createStatement()) {
         for (String sql : statements) {
           statement.execute(sql);
@@ -109,38 +127,27 @@ final class SchemaMigrations {
   }
 
   /**
-   * Step 2: a lean journal. Every journal insert paid for two foreign-key lookups and a
-   * secondary index; measured on Derby (docs/benchmarks.md) they cut inserts from about 48,000 to
-   * 23,000 rows a second, and journal inserts are the work of settlement. The foreign keys are
-   * replaced by what already guarantees them: the ledger writes a journal row only for accounts it
-   * read under a lock or compare-and-set in the same transaction, and accounts are never
-   * deleted; the audit checks that every row names existing accounts. The index on the payee
-   * served only the per-account history, an operator's query, which now scans.
+   * Step 2 on Derby: a lean journal. Every journal insert paid for two foreign-key lookups and
+   * a secondary index; measured on Derby (docs/benchmarks.md) they cut inserts from about 48,000
+   * to 23,000 rows a second, and journal inserts are the work of settlement. The foreign keys
+   * are replaced by what already guarantees them: the ledger writes a journal row only for
+   * accounts it read under a lock or compare-and-set in the same transaction, and accounts are
+   * never deleted; the audit checks that every row names existing accounts. The index on the
+   * payee served only the per-account history, an operator's query, which now scans; Derby never
+   * made it (it found the foreign key's own index on the column and only warned).
    *
-   * <p>The foreign keys were created without names, so their names, and whether the index
-   * exists, are asked of the JDBC metadata, which works alike on Derby and PostgreSQL.
+   * <p>Derby named the foreign keys itself (SQL followed by a timestamp), so their names are
+   * asked of the JDBC metadata.
    */
-  private static void leanJournal(Connection connection) throws SQLException {
-    DatabaseMetaData metadata = connection.getMetaData();
-    String table = metadata.storesUpperCaseIdentifiers() ? "JOURNAL" : "journal";
+  private static void leanDerbyJournal(Connection connection, Dialect dialect)
+      throws SQLException {
     Set<String> foreignKeys = new TreeSet<>();
-    try (ResultSet keys = metadata.getImportedKeys(null, null, table)) {
+    try (ResultSet keys = connection.getMetaData().getImportedKeys(null, null, "JOURNAL")) {
       while (keys.next()) {
         foreignKeys.add(keys.getString("FK_NAME"));
       }
     }
-    boolean creditIndex = false;
-    try (ResultSet indexes = metadata.getIndexInfo(null, null, table, false, false)) {
-      while (indexes.next()) {
-        creditIndex |= "journal_credit".equalsIgnoreCase(indexes.getString("INDEX_NAME"));
-      }
-    }
     try (Statement statement = connection.createStatement()) {
-      // Derby never made this index: it found the foreign key's own index on the column and
-      // only warned that the new one would duplicate it. PostgreSQL made it.
-      if (creditIndex) {
-        statement.execute("DROP INDEX journal_credit");
-      }
       for (String name : foreignKeys) {
         statement.execute("ALTER TABLE journal DROP CONSTRAINT \"" + name.replace("\"", "")
             + "\"");

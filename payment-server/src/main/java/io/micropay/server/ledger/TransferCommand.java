@@ -9,8 +9,19 @@ package io.micropay.server.ledger;
  * @param amountUnits how much, positive
  * @param transferId the payer's id for exactly-once settlement, or null for the older form that
  *     settles once per report; at most {@link Ledger#MAX_TRANSFER_ID_LENGTH} characters
+ * @param sessionId the server's id of the payer's session that reported it, for the
+ *     {@link SessionGuard}; {@link #NO_SESSION} when no session is involved
  */
-public record TransferCommand(String payer, String payee, long amountUnits, String transferId) {
+public record TransferCommand(String payer, String payee, long amountUnits, String transferId,
+    long sessionId) {
+  /** A transfer that no session reported (tests, tools): the session guard lets it through. */
+  public static final long NO_SESSION = 0;
+
+  /** A transfer outside any session. */
+  public TransferCommand(String payer, String payee, long amountUnits, String transferId) {
+    this(payer, payee, amountUnits, transferId, NO_SESSION);
+  }
+
   /**
    * Checks the parts.
    *

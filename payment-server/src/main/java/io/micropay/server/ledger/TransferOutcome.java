@@ -27,7 +27,12 @@ public record TransferOutcome(Status status, OptionalLong payerBalanceUnits) {
     /** The payer's balance is below the amount. */
     INSUFFICIENT_FUNDS,
     /** The payee's balance would pass the maximum. */
-    LIMIT_EXCEEDED
+    LIMIT_EXCEEDED,
+    /**
+     * The session that reported it is no longer the payer's session: a newer login took the
+     * account, and the payer reports again there. Nothing changed.
+     */
+    SESSION_REPLACED
   }
 
   static TransferOutcome of(Status status) {
@@ -36,6 +41,11 @@ public record TransferOutcome(Status status, OptionalLong payerBalanceUnits) {
 
   static TransferOutcome of(Status status, long payerBalanceUnits) {
     return new TransferOutcome(status, OptionalLong.of(payerBalanceUnits));
+  }
+
+  /** The verdict on a transfer from a replaced session. */
+  static TransferOutcome replaced() {
+    return of(Status.SESSION_REPLACED);
   }
 
   /** Whether the money is (now or already) where the payer wanted it. */

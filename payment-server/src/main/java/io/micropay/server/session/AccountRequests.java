@@ -49,6 +49,7 @@ final class AccountRequests {
       session.refuse("DEPOSIT for " + deposit.name() + " refused: the certificate is for "
           + name);
       session.reply(Reply.DEPOSIT_FAIL.wire());
+      context.metrics().deposit(false, deposit.amountUnits());
       return;
     }
     if (deposit.amountUnits() > context.maxDepositUnits()) {
@@ -56,6 +57,7 @@ final class AccountRequests {
           + (context.maxDepositUnits() == 0 ? "deposits are disabled"
               : "the limit is " + context.maxDepositUnits()));
       session.reply(Reply.DEPOSIT_FAIL.wire());
+      context.metrics().deposit(false, deposit.amountUnits());
       return;
     }
     DepositResult result = context.ledger().deposit(name, deposit.amountUnits());
@@ -66,5 +68,6 @@ final class AccountRequests {
       session.refuse("DEPOSIT of " + deposit.amountUnits() + " refused: " + result);
       session.reply(Reply.DEPOSIT_FAIL.wire());
     }
+    context.metrics().deposit(result == DepositResult.OK, deposit.amountUnits());
   }
 }

@@ -5,6 +5,7 @@ import io.micropay.server.ledger.TransferCommand;
 import io.micropay.server.ledger.TransferOutcome;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -37,17 +38,28 @@ public final class BatchingSettlement implements Settlement {
 
   private final Ledger ledger;
   private final int maxBatch;
+  private final IntConsumer batchSizes;
   private final BlockingQueue<Pending> waiting = new ArrayBlockingQueue<>(MAX_WAITING);
   private final Thread committer;
   private volatile boolean open = true;
 
   public BatchingSettlement(Ledger ledger) {
-    this(ledger, Ledger.MAX_BATCH_COMMANDS);
+    this(ledger, size -> { });
+  }
+
+  /** As above, telling {@code batchSizes} the size of each batch settled. */
+  public BatchingSettlement(Ledger ledger, IntConsumer batchSizes) {
+    this(ledger, Ledger.MAX_BATCH_COMMANDS, batchSizes);
   }
 
   BatchingSettlement(Ledger ledger, int maxBatch) {
+    this(ledger, maxBatch, size -> { });
+  }
+
+  BatchingSettlement(Ledger ledger, int maxBatch, IntConsumer batchSizes) {
     this.ledger = ledger;
     this.maxBatch = maxBatch;
+    this.batchSizes = batchSizes;
     this.committer = new Thread(this::commitLoop, "group-commit");
     committer.setDaemon(true);
     committer.start();
@@ -128,6 +140,7 @@ public final class BatchingSettlement implements Settlement {
       }
       return;
     }
+    batchSizes.accept(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).outcome().complete(outcomes.get(i));
     }

@@ -1,5 +1,6 @@
 package io.micropay.server.session;
 
+import io.micropay.protocol.OnlineEntry;
 import io.micropay.protocol.Printable;
 import io.micropay.server.Verbosity;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +82,7 @@ public final class EventLog {
     Presence.Snapshot snapshot = presence.snapshot();
     StringBuilder names = new StringBuilder();
     int shown = 0;
-    for (Presence.Entry entry : snapshot.entries()) {
+    for (OnlineEntry entry : snapshot.entries()) {
       if (shown++ == MAX_LOGGED_ENTRIES) {
         names.append(" ...");
         break;

@@ -1,5 +1,6 @@
 package io.micropay.server.session;
 
+import io.micropay.server.metrics.ServerMetrics;
 import io.micropay.server.ledger.Ledger;
 
 /**
@@ -14,8 +15,9 @@ import io.micropay.server.ledger.Ledger;
  * @param initialBalanceUnits what a new account opens with
  * @param maxDepositUnits the largest deposit accepted; 0 disables deposits
  * @param idleTimeoutMillis how long a session may send nothing; told to version-2 peers
+ * @param metrics what the sessions count
  */
 public record ServerContext(Ledger ledger, Settlement settlement, Presence presence, EventLog log,
     String serverPublicKeyBase64, long initialBalanceUnits, long maxDepositUnits,
-    long idleTimeoutMillis) {
+    long idleTimeoutMillis, ServerMetrics metrics) {
 }

@@ -15,8 +15,10 @@ import io.micropay.protocol.TransferResult;
 import io.micropay.protocol.Wire;
 import io.micropay.server.ledger.TransferCommand;
 import io.micropay.server.ledger.TransferOutcome;
+import io.micropay.server.presence.PresenceException;
 import io.micropay.server.transport.Connection;
 import io.micropay.server.transport.InboundHandler;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 
@@ -75,11 +77,13 @@ public final class Session implements InboundHandler {
     context.log().received(connection.id(), certificateName, line);
     ParsedRequest parsed = RequestParser.parse(line, version);
     if (parsed.isRejected()) {
+      context.metrics().request("malformed");
       refuse("malformed request: " + parsed.reason());
       reply(parsed.reply().wire());
       return null;
     }
     Request request = parsed.request();
+    context.metrics().request(requestType(request));
     if (request instanceof Request.Register register) {
       accountRequests.register(register);
     } else if (request instanceof Request.Login login) {
@@ -134,6 +138,18 @@ public final class Session implements InboundHandler {
   void replacedBy(String ip, int port) {
     end(SessionClosing.replaced(ip, port), "replaced by a newer login of " + certificateName
         + " from " + ip + ":" + port);
+  }
+
+  /** Ends this session because the shared online list names a newer session of its account. */
+  private void endAsReplaced(String what) {
+    try {
+      context.presence().entryOf(certificateName).ifPresentOrElse(
+          newer -> replacedBy(newer.ip(), newer.port()),
+          () -> end(SessionClosing.of(SessionClosing.Reason.ERROR), what
+              + ": the session was replaced"));
+    } catch (PresenceException e) {
+      end(SessionClosing.of(SessionClosing.Reason.ERROR), what + ": " + e.getMessage());
+    }
   }
 
   /** Ends this session because its certificate is no longer acceptable. */
@@ -191,10 +207,18 @@ public final class Session implements InboundHandler {
       return;
     }
     String ip = connection.remoteAddress().getHostAddress();
+    Optional<Session> older;
+    try {
+      older = context.presence().login(certificateName, ip, login.port(), this);
+    } catch (PresenceException e) {
+      end(SessionClosing.of(SessionClosing.Reason.ERROR), "login not published: "
+          + e.getMessage());
+      return;
+    }
     state = State.LOGGED_IN;
     // The older session is ended before this login is answered: the barrier of a replacement.
-    context.presence().login(certificateName, ip, login.port(), this)
-        .ifPresent(older -> older.replacedBy(ip, login.port()));
+    // (On another server it was ended by the publication: its row names this session now.)
+    older.ifPresent(session -> session.replacedBy(ip, login.port()));
     context.log().event(connection.id(), certificateName, "online at " + ip + ":" + login.port()
         + " (protocol " + version.alpnName() + ")");
     listOnline();
@@ -224,20 +248,30 @@ public final class Session implements InboundHandler {
   }
 
   private CompletionStage<?> transfer(Request.TransferReport report) {
+    long arrivedNanos = System.nanoTime();
     TransferFailure early = earlyFailure(report);
     if (early != null) {
       refuse("transfer " + describe(report) + " refused: " + early);
       reply(TransferResult.failed(early).format());
+      context.metrics().transferRefused(early, arrivedNanos);
       return null;
     }
     TransferCommand command = new TransferCommand(report.payer(), report.payee(),
-        report.amountUnits(), report.transferId());
+        report.amountUnits(), report.transferId(), connection.id());
     return context.settlement().settle(command).handle((outcome, failure) -> {
       if (failure != null) {
         // No version-1 reply says "try again": end the session instead. The payer reconnects
         // and reports again with the same id, which settles at most once.
         end(SessionClosing.of(SessionClosing.Reason.ERROR), "transfer " + describe(report)
             + " could not be settled (" + failure.getMessage() + ")");
+        context.metrics().transferFailed(arrivedNanos);
+        return null;
+      }
+      if (outcome.status() == TransferOutcome.Status.SESSION_REPLACED) {
+        // A newer login on another server took the account before this settled: no reply
+        // here; the payer reports again on its newer session.
+        endAsReplaced("transfer " + describe(report) + " not settled");
+        context.metrics().transferFailed(arrivedNanos);
         return null;
       }
       TransferResult result = toResult(outcome);
@@ -245,6 +279,13 @@ public final class Session implements InboundHandler {
         refuse("transfer " + describe(report) + " " + result.format());
       }
       reply(result.format());
+      if (result.isOk()) {
+        context.metrics().transferSettled(
+            outcome.status() == TransferOutcome.Status.ALREADY_SETTLED, report.amountUnits(),
+            arrivedNanos);
+      } else {
+        context.metrics().transferRefused(outcome.status(), arrivedNanos);
+      }
       return null;
     });
   }
@@ -267,8 +308,8 @@ public final class Session implements InboundHandler {
       case DUPLICATE_ID -> TransferResult.failed(TransferFailure.DUPLICATE_ID);
       case INSUFFICIENT_FUNDS -> TransferResult.failed(TransferFailure.INSUFFICIENT_FUNDS);
       case LIMIT_EXCEEDED -> TransferResult.failed(TransferFailure.LIMIT_EXCEEDED);
-      case UNKNOWN_PAYER -> throw new IllegalStateException(
-          "a logged-in payer has no account: " + outcome);
+      case UNKNOWN_PAYER, SESSION_REPLACED -> throw new IllegalStateException(
+          "no reply for " + outcome);
     };
   }
 
@@ -305,6 +346,11 @@ public final class Session implements InboundHandler {
     } else {
       connection.send(bytes);
     }
+  }
+
+  /** The request's type as a metric label: its record name in lower case. */
+  private static String requestType(Request request) {
+    return request.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String describe(Request.TransferReport report) {

@@ -63,6 +63,7 @@ public final class SessionAdmission implements ConnectionAcceptor {
       LOG.warn("conn={} account={} refused: {} sessions are open (the limit); sent 240 BUSY",
           connection.id(), connection.identity().accountName(), maxSessions);
       connection.sendAndClose(Reply.BUSY.encode());
+      context.metrics().refused("busy");
       return null;
     }
     Session session = new Session(connection, context);

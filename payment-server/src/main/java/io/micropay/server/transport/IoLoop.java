@@ -122,8 +122,8 @@ final class IoLoop implements Runnable {
     return plaintext;
   }
 
-  void handshakeFinished(TlsConnection connection) {
-    counters.handshakeFinished(connection);
+  void handshakeFinished(TlsConnection connection, boolean resumed) {
+    counters.handshakeFinished(connection, resumed);
   }
 
   void connectionClosed(TlsConnection connection, boolean wasHandshaking) {

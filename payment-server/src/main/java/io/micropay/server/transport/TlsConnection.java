@@ -2,6 +2,8 @@ package io.micropay.server.transport;
 
 import io.micropay.pki.PeerIdentity;
 import io.micropay.pki.TlsFactory;
+import io.micropay.pki.tls.HandshakeFailure;
+import io.micropay.pki.tls.HandshakeFailures;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -45,6 +47,7 @@ final class TlsConnection implements Connection, InboundLines.Transport {
   private final TransportCounters counters;
   private final InboundLines lines;
   private final ConnectionDeadlines deadlines;
+  private final long acceptedMillis = System.currentTimeMillis();
   private final InetSocketAddress remote;
   private final OutboundReplies outbound;
   /** Set once a close was asked for from outside the loop, so it is queued once at most. */
@@ -59,6 +62,8 @@ final class TlsConnection implements Connection, InboundLines.Transport {
   private boolean closeAfterFlush;
   private String closeAfterFlushReason = "closed by the server";
   private String countedAccount;
+  /** Why the handshake failed, when the connection closes during it; counted by the loop. */
+  private HandshakeFailure.Reason handshakeFailureReason = HandshakeFailure.Reason.CLOSED;
   private volatile PeerIdentity identity;
   private volatile String applicationProtocol = "";
 
@@ -146,6 +151,19 @@ final class TlsConnection implements Connection, InboundLines.Transport {
     this.key = selectionKey;
   }
 
+  /** Why the handshake failed, for a connection that closed during it. */
+  HandshakeFailure.Reason handshakeFailureReason() {
+    return handshakeFailureReason;
+  }
+
+  /** Closes a connection still in its handshake to make room for newer ones. */
+  void dropFromHandshake(String reason) {
+    post(() -> {
+      handshakeFailureReason = HandshakeFailure.Reason.DROPPED;
+      closeNow(reason);
+    });
+  }
+
   boolean isHandshaking() {
     return state == State.HANDSHAKING;
   }
@@ -169,8 +187,11 @@ final class TlsConnection implements Connection, InboundLines.Transport {
       return;
     }
     switch (deadlines.check(nowNanos, state == State.HANDSHAKING)) {
-      case HANDSHAKE_EXPIRED -> closeNow("the TLS handshake did not finish within "
-          + limits.handshakeTimeoutMillis() + " ms");
+      case HANDSHAKE_EXPIRED -> {
+        handshakeFailureReason = HandshakeFailure.Reason.TIMEOUT;
+        closeNow("the TLS handshake did not finish within " + limits.handshakeTimeoutMillis()
+            + " ms");
+      }
       case REPORT_IDLE -> lines.idle(limits.idleTimeoutMillis());
       case CLOSE_IDLE -> closeNow("idle for more than " + limits.idleTimeoutMillis() + " ms");
       case NONE -> { }
@@ -190,7 +211,7 @@ final class TlsConnection implements Connection, InboundLines.Transport {
       }
       pump();
     } catch (IOException e) {
-      closeNow(describe(e));
+      fail(e);
     }
   }
 
@@ -227,7 +248,7 @@ final class TlsConnection implements Connection, InboundLines.Transport {
       if (e instanceof SSLException) {
         records.sendAlert(loop.plaintextBuffer());
       }
-      closeNow(describe(e));
+      fail(e);
     } catch (RuntimeException e) {
       closeNow("internal error: " + e);
       throw e;
@@ -296,14 +317,14 @@ final class TlsConnection implements Connection, InboundLines.Transport {
   }
 
   private void onHandshakeFinished() {
-    loop.handshakeFinished(this);
     PeerIdentity authenticated;
     try {
       authenticated = tls.authenticate(engine.getSession());
     } catch (SSLException e) {
-      closeNow(describe(e));
+      fail(e);
       return;
     }
+    loop.handshakeFinished(this, isResumed());
     identity = authenticated;
     String agreed = engine.getApplicationProtocol();
     applicationProtocol = agreed == null ? "" : agreed;
@@ -494,7 +515,20 @@ final class TlsConnection implements Connection, InboundLines.Transport {
     }
   }
 
-  private static String describe(Throwable failure) {
-    return TlsFactory.describe(failure);
+  /** Closes after {@code failure}, classified once for the log line and the metrics. */
+  private void fail(Throwable failure) {
+    HandshakeFailure classified = HandshakeFailures.classify(failure);
+    if (state == State.HANDSHAKING) {
+      handshakeFailureReason = classified.reason();
+    }
+    closeNow(classified.description());
+  }
+
+  /**
+   * Whether the handshake resumed an earlier TLS session: the JDK keeps a resumed session's
+   * creation time, which is then older than this connection.
+   */
+  private boolean isResumed() {
+    return engine.getSession().getCreationTime() < acceptedMillis;
   }
 }

@@ -59,11 +59,18 @@ public final class TlsServer implements AutoCloseable {
   /** Binds {@code address} and starts accepting. */
   public static TlsServer start(TlsFactory tls, InetSocketAddress address, TransportLimits limits,
       ExecutorService workers, ConnectionAcceptor acceptor) throws IOException {
+    return start(tls, address, limits, workers, acceptor, TransportEvents.NONE);
+  }
+
+  /** As above, telling {@code events} what happens to connections. */
+  public static TlsServer start(TlsFactory tls, InetSocketAddress address, TransportLimits limits,
+      ExecutorService workers, ConnectionAcceptor acceptor, TransportEvents events)
+      throws IOException {
     ServerSocketChannel channel = ServerSocketChannel.open();
     try {
       channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       channel.bind(address, ACCEPT_BACKLOG);
-      TransportCounters counters = new TransportCounters(limits.maxHandshakes());
+      TransportCounters counters = new TransportCounters(limits.maxHandshakes(), events);
       List<IoLoop> loops = new ArrayList<>();
       int maxQueuedTasks = (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_LOOP_TASKS,
           (long) MAX_LOOP_TASKS_PER_CONNECTION * limits.maxConnections() / limits.ioThreads()));
@@ -92,6 +99,11 @@ public final class TlsServer implements AutoCloseable {
   /** Connections open now, handshaking or authenticated. */
   public int openConnections() {
     return counters.open();
+  }
+
+  /** Whether the listening socket is open (it accepts new connections). */
+  public boolean isAccepting() {
+    return serverChannel.isOpen() && acceptThread.isAlive();
   }
 
   /** Connections still in the TLS handshake now. */

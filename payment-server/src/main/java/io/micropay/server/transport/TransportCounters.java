@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TransportCounters {
   private final int maxHandshakes;
+  private final TransportEvents events;
   private final AtomicInteger open = new AtomicInteger();
   private final ConcurrentLinkedDeque<TlsConnection> handshaking = new ConcurrentLinkedDeque<>();
   private final ConcurrentHashMap<String, Integer> perAccount = new ConcurrentHashMap<>();
@@ -21,8 +22,9 @@ final class TransportCounters {
   private final AtomicLong refusedOverAccountLimit = new AtomicLong();
   private final AtomicLong refusedOverOutputLimit = new AtomicLong();
 
-  TransportCounters(int maxHandshakes) {
+  TransportCounters(int maxHandshakes, TransportEvents events) {
     this.maxHandshakes = maxHandshakes;
+    this.events = events;
   }
 
   /** Connections open now, handshaking or not. */
@@ -40,9 +42,11 @@ final class TransportCounters {
     while (true) {
       int current = open.get();
       if (current >= maxConnections) {
+        events.refused("max_connections");
         return false;
       }
       if (open.compareAndSet(current, current + 1)) {
+        events.connectionOpened();
         return true;
       }
     }
@@ -51,6 +55,7 @@ final class TransportCounters {
   /** Gives back a place reserved with {@link #tryOpen} for a connection never adopted. */
   void release() {
     open.decrementAndGet();
+    events.connectionClosed();
   }
 
   void handshakeStarted(TlsConnection connection) {
@@ -60,20 +65,23 @@ final class TransportCounters {
       if (oldest == null) {
         return;
       }
-      oldest.close("dropped: " + maxHandshakes + " handshakes were in progress and this was "
+      oldest.dropFromHandshake("dropped: " + maxHandshakes + " handshakes were in progress and this was "
           + "the oldest");
     }
   }
 
-  void handshakeFinished(TlsConnection connection) {
+  void handshakeFinished(TlsConnection connection, boolean resumed) {
     handshaking.remove(connection);
+    events.handshakeFinished(resumed);
   }
 
   void connectionClosed(TlsConnection connection, boolean wasHandshaking) {
     if (wasHandshaking) {
       handshaking.remove(connection);
+      events.handshakeFailed(connection.handshakeFailureReason());
     }
     open.decrementAndGet();
+    events.connectionClosed();
   }
 
   /**

@@ -25,12 +25,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class ExactlyOnceTest {
+  /** The database every test here runs on; PostgresExactlyOnceTest runs them all on PostgreSQL. */
+  Dialect dialect() {
+    return Dialect.DERBY;
+  }
+
+  String freshUrl(String prefix) {
+    return TestLedgers.freshUrl(dialect(), prefix);
+  }
   private String url;
   private JdbcLedger ledger;
 
   @BeforeEach
   void open() {
-    url = Ledgers.derbyInMemoryUrl("once-" + UUID.randomUUID());
+    url = freshUrl("once");
     ledger = JdbcLedger.open(url, 2);
     ledger.openAccount("alice", 10_000, 0);
     ledger.openAccount("bob", 10_000, 0);
@@ -105,7 +113,7 @@ class ExactlyOnceTest {
   }
 
   @Test
-  void theUniqueConstraintAllowsManyNullIdsButOnlyOneRowPerPayerAndIdOnDerby() throws Exception {
+  void theUniqueConstraintAllowsManyNullIdsButOnlyOneRowPerPayerAndId() throws Exception {
     try (Connection connection = DriverManager.getConnection(url);
         PreparedStatement insert = connection.prepareStatement(
             "INSERT INTO journal (kind, debit_account, credit_account, amount, transfer_id,"
@@ -124,7 +132,8 @@ class ExactlyOnceTest {
 
   @Test
   void anIdSettledBeforeARestartIsStillRememberedAfterIt(@TempDir Path directory) {
-    String onDisk = Ledgers.derbyUrl(directory);
+    // On PostgreSQL the restart is a new ledger on the same database.
+    String onDisk = dialect() == Dialect.DERBY ? Ledgers.derbyUrl(directory) : freshUrl("restart");
     String id = newId();
     try (JdbcLedger first = JdbcLedger.open(onDisk, 1)) {
       first.openAccount("alice", 10_000, 0);

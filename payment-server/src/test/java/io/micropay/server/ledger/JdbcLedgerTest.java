@@ -21,13 +21,21 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class JdbcLedgerTest {
+  /** The database every test here runs on; PostgresJdbcLedgerTest runs them all on PostgreSQL. */
+  Dialect dialect() {
+    return Dialect.DERBY;
+  }
+
+  String freshUrl(String prefix) {
+    return TestLedgers.freshUrl(dialect(), prefix);
+  }
   private static final long MAX = Ledger.MAX_BALANCE_UNITS;
 
   private JdbcLedger ledger;
 
   @BeforeEach
   void open() {
-    ledger = JdbcLedger.open(Ledgers.derbyInMemoryUrl("ledger-" + UUID.randomUUID()), 4);
+    ledger = JdbcLedger.open(freshUrl("ledger"), 4);
     assertEquals(OpenAccountResult.OPENED, ledger.openAccount("alice", 10_000, 0));
     assertEquals(OpenAccountResult.OPENED, ledger.openAccount("bob", 10_000, 0));
   }

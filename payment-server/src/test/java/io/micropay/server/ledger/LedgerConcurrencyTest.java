@@ -30,6 +30,14 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class LedgerConcurrencyTest {
+  /** The database every test here runs on; PostgresLedgerConcurrencyTest runs them all on PostgreSQL. */
+  Dialect dialect() {
+    return Dialect.DERBY;
+  }
+
+  String freshUrl(String prefix) {
+    return TestLedgers.freshUrl(dialect(), prefix);
+  }
   private static final int THREADS = 16;
   private static final long WAIT_SECONDS = 60;
 
@@ -38,7 +46,7 @@ class LedgerConcurrencyTest {
 
   @BeforeEach
   void open() {
-    ledger = JdbcLedger.open(Ledgers.derbyInMemoryUrl("race-" + UUID.randomUUID()), THREADS);
+    ledger = JdbcLedger.open(freshUrl("race"), THREADS);
     threads = Executors.newFixedThreadPool(THREADS);
   }
 

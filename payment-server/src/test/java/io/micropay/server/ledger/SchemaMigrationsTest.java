@@ -11,10 +11,10 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,10 +22,18 @@ import org.junit.jupiter.api.io.TempDir;
 /** Numbered migrations: a fresh database is brought up to date, and nothing runs twice. */
 @Timeout(60)
 class SchemaMigrationsTest {
+  /** The database every test here runs on; PostgresSchemaMigrationsTest runs them all on PostgreSQL. */
+  Dialect dialect() {
+    return Dialect.DERBY;
+  }
+
+  String freshUrl(String prefix) {
+    return TestLedgers.freshUrl(dialect(), prefix);
+  }
 
   @Test
   void aFreshDatabaseIsMigratedToTheCurrentVersionWithOneVersionRow() throws Exception {
-    String url = Ledgers.derbyInMemoryUrl("fresh-" + UUID.randomUUID());
+    String url = freshUrl("fresh");
     try (JdbcLedger ledger = JdbcLedger.open(url, 1);
         Connection connection = DriverManager.getConnection(url)) {
       assertEquals(List.of(SchemaMigrations.CURRENT_VERSION), versionRows(connection));
@@ -34,13 +42,13 @@ class SchemaMigrationsTest {
 
   @Test
   void migratingAnUpToDateDatabaseAgainIsANoOpThatKeepsTheData() throws Exception {
-    String url = Ledgers.derbyInMemoryUrl("again-" + UUID.randomUUID());
+    String url = freshUrl("again");
     try (JdbcLedger ledger = JdbcLedger.open(url, 1);
         Connection connection = DriverManager.getConnection(url)) {
       ledger.openAccount("alice", 10_000, 0);
       connection.setAutoCommit(false);
-      assertEquals(SchemaMigrations.CURRENT_VERSION, SchemaMigrations.migrate(connection));
-      assertEquals(SchemaMigrations.CURRENT_VERSION, SchemaMigrations.migrate(connection));
+      assertEquals(SchemaMigrations.CURRENT_VERSION, SchemaMigrations.migrate(connection, dialect()));
+      assertEquals(SchemaMigrations.CURRENT_VERSION, SchemaMigrations.migrate(connection, dialect()));
       assertEquals(List.of(SchemaMigrations.CURRENT_VERSION), versionRows(connection));
       connection.commit();
       assertEquals(OptionalLong.of(10_000), ledger.balance("alice"));
@@ -50,11 +58,11 @@ class SchemaMigrationsTest {
 
   @Test
   void aDatabaseNewerThanTheCodeIsRefusedWithAClearError() throws Exception {
-    String url = Ledgers.derbyInMemoryUrl("newer-" + UUID.randomUUID());
+    String url = freshUrl("newer");
     // Prepared by hand as a newer server would have left it.
     try (Connection connection = DriverManager.getConnection(url)) {
       connection.setAutoCommit(false);
-      assertEquals(SchemaMigrations.CURRENT_VERSION, SchemaMigrations.migrate(connection));
+      assertEquals(SchemaMigrations.CURRENT_VERSION, SchemaMigrations.migrate(connection, dialect()));
       try (PreparedStatement bump = connection.prepareStatement(
           "UPDATE schema_version SET version = ?")) {
         bump.setInt(1, SchemaMigrations.CURRENT_VERSION + 1);
@@ -72,7 +80,7 @@ class SchemaMigrationsTest {
   @Test
   void reopeningAnOnDiskLedgerKeepsItsDataAndMigratesNothing(@TempDir Path directory)
       throws Exception {
-    String url = Ledgers.derbyUrl(directory);
+    String url = dialect() == Dialect.DERBY ? Ledgers.derbyUrl(directory) : freshUrl("reopen");
     try (JdbcLedger first = JdbcLedger.open(url, 2)) {
       first.openAccount("alice", 10_000, 0);
       first.openAccount("bob", 10_000, 25);
@@ -88,6 +96,45 @@ class SchemaMigrationsTest {
       try (Connection connection = DriverManager.getConnection(url)) {
         assertEquals(List.of(SchemaMigrations.CURRENT_VERSION), versionRows(connection));
       }
+    }
+  }
+
+  @Test
+  void aDatabaseTheVersionBeforeLeftIsMigratedWithItsDataAndItsJournalLosesItsForeignKeys()
+      throws Exception {
+    String url = freshUrl("previous");
+    int previous = SchemaMigrations.CURRENT_VERSION - 1;
+    try (Connection connection = DriverManager.getConnection(url)) {
+      connection.setAutoCommit(false);
+      assertEquals(previous, SchemaMigrations.migrate(connection, dialect(), previous));
+      try (Statement statement = connection.createStatement()) {
+        statement.executeUpdate("INSERT INTO accounts (name, balance, opened_at)"
+            + " VALUES ('alice', 700, CURRENT_TIMESTAMP)");
+        statement.executeUpdate("INSERT INTO journal (kind, credit_account, amount, recorded_at)"
+            + " VALUES ('GRANT', 'alice', 700, CURRENT_TIMESTAMP)");
+      }
+      connection.commit();
+      assertEquals(1, foreignKeysOfTheJournal(connection), "version 1 has two foreign keys");
+      connection.rollback();
+    }
+    try (JdbcLedger ledger = JdbcLedger.open(url, 1);
+        Connection connection = DriverManager.getConnection(url)) {
+      assertEquals(List.of(SchemaMigrations.CURRENT_VERSION), versionRows(connection));
+      assertEquals(0, foreignKeysOfTheJournal(connection));
+      assertEquals(OptionalLong.of(700), ledger.balance("alice"));
+      ledger.openAccount("bob", 0, 0);
+      assertEquals(Status.SETTLED,
+          ledger.transfer(new TransferCommand("alice", "bob", 200, "after-upgrade")).status());
+      AuditReport report = ledger.audit();
+      assertTrue(report.balanced(), report.describe());
+    }
+  }
+
+  /** 1 when the journal has foreign keys (to accounts), 0 when it has none. */
+  private int foreignKeysOfTheJournal(Connection connection) throws SQLException {
+    String table = dialect() == Dialect.DERBY ? "JOURNAL" : "journal";
+    try (ResultSet keys = connection.getMetaData().getImportedKeys(null, null, table)) {
+      return keys.next() ? 1 : 0;
     }
   }
 

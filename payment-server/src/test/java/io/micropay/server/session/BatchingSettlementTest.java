@@ -11,10 +11,18 @@ import io.micropay.server.ledger.Ledgers;
 import io.micropay.server.ledger.TransferCommand;
 import io.micropay.server.ledger.TransferOutcome;
 import io.micropay.server.ledger.TransferOutcome.Status;
+import io.micropay.testing.Await;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,10 +41,12 @@ class BatchingSettlementTest {
   private static final long WAIT_SECONDS = 30;
 
   private JdbcLedger ledger;
+  private String url;
 
   @BeforeEach
   void open() {
-    ledger = JdbcLedger.open(Ledgers.derbyInMemoryUrl("group-" + UUID.randomUUID()), 2);
+    url = Ledgers.derbyInMemoryUrl("group-" + UUID.randomUUID());
+    ledger = JdbcLedger.open(url, 2);
     ledger.openAccount("alice", 10_000, 0);
     ledger.openAccount("bob", 0, 0);
   }
@@ -62,6 +72,49 @@ class BatchingSettlementTest {
       settlement.close();
     }
     assertBalancedWithTransfers(100);
+  }
+
+  @Test
+  void transfersThatArriveWhileABatchCommitsShareTheNextCommit() throws Exception {
+    List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    BatchingSettlement settlement = new BatchingSettlement(ledger, 16, batchSizes::add);
+    try (Connection holder = DriverManager.getConnection(url)) {
+      // Hold alice's row: the first batch waits for it inside its transaction.
+      holder.setAutoCommit(false);
+      try (Statement statement = holder.createStatement()) {
+        statement.executeUpdate("UPDATE accounts SET balance = balance WHERE name = 'alice'");
+        List<CompletableFuture<TransferOutcome>> first = submit(settlement, 1);
+        Await.until("the first batch waits for the lock", Duration.ofSeconds(WAIT_SECONDS),
+            () -> lockWaiters(statement) > 0);
+        List<CompletableFuture<TransferOutcome>> rest = submit(settlement, 40);
+        holder.commit();
+        for (CompletableFuture<TransferOutcome> outcome : concat(first, rest)) {
+          assertEquals(Status.SETTLED, outcome.get(WAIT_SECONDS, TimeUnit.SECONDS).status());
+        }
+      }
+    } finally {
+      settlement.close();
+    }
+    // One alone, then the 40 that gathered meanwhile in batches of at most 16: one commit
+    // serves many transfers. Settling one at a time would give 41 batches of 1.
+    assertEquals(List.of(1, 16, 16, 8), batchSizes);
+    assertBalancedWithTransfers(41);
+  }
+
+  private static int lockWaiters(Statement statement) {
+    try (ResultSet rows = statement.executeQuery(
+        "SELECT COUNT(*) FROM SYSCS_DIAG.LOCK_TABLE WHERE STATE = 'WAIT'")) {
+      rows.next();
+      return rows.getInt(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static <T> List<T> concat(List<T> first, List<T> second) {
+    List<T> all = new ArrayList<>(first);
+    all.addAll(second);
+    return all;
   }
 
   @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
 class IoLoopTest {
   @Test
   void theTaskQueueRefusesPastItsBoundAndRunsWhatItHolds() throws Exception {
-    IoLoop loop = new IoLoop("test-io", new TransportCounters(8), 100);
+    IoLoop loop = new IoLoop("test-io", new TransportCounters(8, TransportEvents.NONE), 100);
     loop.start();
     try {
       CountDownLatch blocked = new CountDownLatch(1);

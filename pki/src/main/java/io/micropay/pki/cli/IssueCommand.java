@@ -25,7 +25,8 @@ import picocli.CommandLine;
 @Command(name = "issue", mixinStandardHelpOptions = true,
     description = "Make a key and a certificate in one step (for the server, and for demos; "
         + "real peers use 'request' and 'sign' so their key never leaves them).",
-    subcommands = {IssueCommand.Server.class, IssueCommand.Peer.class})
+    subcommands = {IssueCommand.Server.class, IssueCommand.Peer.class,
+        IssueCommand.Operator.class})
 final class IssueCommand implements Runnable {
   @Spec
   CommandSpec spec;
@@ -33,7 +34,7 @@ final class IssueCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "say what to issue: 'issue server' or 'issue peer <name>'");
+        "say what to issue: 'issue server', 'issue peer <name>' or 'issue operator <name>'");
   }
 
   /** Options shared by both kinds of certificate. */
@@ -139,6 +140,35 @@ final class IssueCommand implements Runnable {
           layout.peerKey(name));
       report(spec.commandLine().getOut(), issued, layout.peerCertificate(name),
           layout.peerKey(name));
+      return StandardCommandLine.OK;
+    }
+  }
+
+  @Command(name = "operator", mixinStandardHelpOptions = true,
+      description = "Key and certificate for operator <name>, admitted only to the payment "
+          + "server's operator endpoint (metrics, health, live books, backup): "
+          + "operators/<name>.key, operators/<name>.crt.")
+  static final class Operator implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    LeafOptions options;
+
+    @Parameters(paramLabel = "<name>", description = "The operator's name: 1-32 of A-Z a-z "
+        + "0-9 _ . -, starting with a letter.")
+    String name;
+
+    @Override
+    public Integer call() {
+      PkiLayout layout = options.ca.layout();
+      CertificateAuthority ca = options.ca.open();
+      Issued issued = ca.issueWithNewKey(new LeafRequest(Role.OPERATOR, name, List.of(),
+              options.validity.validity(Instant.now()), options.existing()),
+          options.key.algorithm(), options.key.passphrase(), layout.operatorCertificate(name),
+          layout.operatorKey(name));
+      report(spec.commandLine().getOut(), issued, layout.operatorCertificate(name),
+          layout.operatorKey(name));
       return StandardCommandLine.OK;
     }
   }

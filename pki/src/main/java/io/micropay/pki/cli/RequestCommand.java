@@ -2,7 +2,9 @@ package io.micropay.pki.cli;
 
 import io.micropay.pki.EnrollmentRequest.ExistingKey;
 import io.micropay.pki.EnrollmentRequest;
+import io.micropay.pki.PkiException;
 import io.micropay.pki.PkiLayout;
+import io.micropay.pki.Role;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,21 +33,31 @@ final class RequestCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Replace an existing key for <name>.")
   boolean force;
 
-  @Parameters(paramLabel = "<name>", description = "The account name to request.")
+  @Option(names = "--role", paramLabel = "<role>", defaultValue = "peer",
+      description = "peer or operator (default: ${DEFAULT-VALUE}); an operator's files go to "
+          + "operators/ instead of peers/.")
+  String role;
+
+  @Parameters(paramLabel = "<name>", description = "The account (or operator) name to request.")
   String name;
 
   @Override
   public Integer call() {
     PkiLayout layout = new PkiLayout(directory);
-    EnrollmentRequest.create(name, key.algorithm(), key.passphrase(), layout.peerKey(name),
-        layout.peerCsr(name), force ? ExistingKey.REPLACE : ExistingKey.REFUSE);
+    Role wanted = Role.fromOrganisationalUnit(role).filter(r -> !r.isHostRole()).orElseThrow(
+        () -> new PkiException("--role must be peer or operator, not '" + role + "'"));
+    boolean operator = wanted == Role.OPERATOR;
+    Path keyFile = operator ? layout.operatorKey(name) : layout.peerKey(name);
+    Path csrFile = operator ? layout.operatorCsr(name) : layout.peerCsr(name);
+    EnrollmentRequest.create(name, wanted, key.algorithm(), key.passphrase(), keyFile, csrFile,
+        force ? ExistingKey.REPLACE : ExistingKey.REFUSE);
     var out = spec.commandLine().getOut();
     out.println("made a " + key.algorithm().optionName() + " key and a request for '" + name
         + "'");
-    out.println("  " + layout.peerKey(name) + "  private key (mode 0600"
+    out.println("  " + keyFile + "  private key (mode 0600"
         + (key.passphrase().isPresent() ? ", encrypted" : "") + "): keep it here");
-    out.println("  " + layout.peerCsr(name) + "  request: send it to the CA, who runs "
-        + "'pki sign " + layout.peerCsr(name).getFileName() + "'");
+    out.println("  " + csrFile + "  request: send it to the CA, who runs "
+        + "'pki sign " + (operator ? "--role operator " : "") + csrFile.getFileName() + "'");
     return StandardCommandLine.OK;
   }
 }

@@ -35,7 +35,7 @@ final class SignCommand implements Callable<Integer> {
   ValidityOptions validity = new ValidityOptions(CertificateAuthority.DEFAULT_LEAF_DAYS);
 
   @Option(names = "--role", paramLabel = "<role>", defaultValue = "peer",
-      description = "peer or server (default: ${DEFAULT-VALUE}).")
+      description = "peer, operator or server (default: ${DEFAULT-VALUE}).")
   String role;
 
   @Option(names = "--san", paramLabel = "<DNS:name|IP:address>",
@@ -55,14 +55,14 @@ final class SignCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Role wanted = Role.fromOrganisationalUnit(role).orElseThrow(
-        () -> new io.micropay.pki.PkiException("--role must be peer or server, not '" + role
+        () -> new io.micropay.pki.PkiException("--role must be peer, operator or server, not '" + role
             + "'"));
     PKCS10CertificationRequest csr = Pem.readCsr(csrFile);
     PkiLayout layout = ca.layout();
     Path target = out;
     if (target == null) {
       target = wanted == Role.SERVER ? layout.serverCertificate()
-          : layout.peerCertificate(CsrPolicy.check(csr, wanted).commonName());
+          : layout.certificateFor(wanted, CsrPolicy.check(csr, wanted).commonName());
     }
     Issued issued = ca.open().signRequest(csr, wanted, IssueCommand.sans(sans),
         validity.validity(Instant.now()),

@@ -34,6 +34,7 @@ final class CaTrustManager extends X509ExtendedTrustManager {
   private final RevocationSource revocation;
   private final Clock clock;
   private final Role expectedServerRole;
+  private final Role expectedClientRole;
   private final X509ExtendedTrustManager pkix;
 
   /**
@@ -42,35 +43,46 @@ final class CaTrustManager extends X509ExtendedTrustManager {
    * @param expectedServerRole the role a TLS server must have when this side is the client:
    *     {@link Role#SERVER} when dialling the payment server, {@link Role#PEER} when dialling a
    *     payee, {@link Role#CA_SERVICE} when dialling the CA service. TLS clients must always
-   *     be peers.
+   *     be peers (see the other constructor).
    */
   CaTrustManager(VerifiedSignatures signatures, RevocationSource revocation, Clock clock,
       Role expectedServerRole) {
+    this(signatures, revocation, clock, expectedServerRole, Role.PEER);
+  }
+
+  /**
+   * As above, and the role a TLS client must have when this side is the server: {@link
+   * Role#PEER} everywhere but the payment server's operator endpoint, which admits only
+   * {@link Role#OPERATOR}.
+   */
+  CaTrustManager(VerifiedSignatures signatures, RevocationSource revocation, Clock clock,
+      Role expectedServerRole, Role expectedClientRole) {
     this.signatures = signatures;
     this.revocation = revocation;
     this.clock = clock;
     this.expectedServerRole = expectedServerRole;
+    this.expectedClientRole = expectedClientRole;
     this.pkix = jdkPkixTrustManager(signatures.ca());
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    check(chain, Role.PEER);
+    check(chain, expectedClientRole);
     pkix.checkClientTrusted(chain, authType, socket);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    check(chain, Role.PEER);
+    check(chain, expectedClientRole);
     pkix.checkClientTrusted(chain, authType, engine);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    check(chain, Role.PEER);
+    check(chain, expectedClientRole);
     pkix.checkClientTrusted(chain, authType);
   }
 
@@ -104,7 +116,7 @@ final class CaTrustManager extends X509ExtendedTrustManager {
   private void check(X509Certificate[] chain, Role expectedRole) throws CertificateException {
     if (chain == null || chain.length == 0) {
       throw new CertificateRejectedException("the other side sent no certificate",
-          BasicReason.UNSPECIFIED);
+          BasicReason.UNSPECIFIED, CertificateRejectedException.Category.NO_CERTIFICATE);
     }
     try {
       CertificateChecker.check(chain[0], signatures, revocation::crlFor, clock.instant(),

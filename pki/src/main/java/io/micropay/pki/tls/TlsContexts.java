@@ -28,7 +28,7 @@ import javax.net.ssl.TrustManager;
 
 /**
  * The loaded TLS material of one process: its own certificate and key, the CA, where revocations
- * come from, and three SSLContexts that differ only in the role they require of a TLS server: one
+ * come from, and four SSLContexts (the fourth, for the operator endpoint, admits operators) that differ only in the role they require of a TLS server: one
  * for dialling the payment server, one for everything peer-facing (accepting peers, dialling
  * payees), one for dialling the CA service. All three present the identity of one
  * {@link RenewableKeyManager}, so a renewed certificate reaches every one of them at once.
@@ -45,6 +45,7 @@ public final class TlsContexts {
   private final SSLContext serverFacing;
   private final SSLContext peerFacing;
   private final SSLContext caFacing;
+  private final SSLContext operatorFacing;
   private final SSLParameters baseParameters;
   private volatile LoadedIdentity identity;
 
@@ -70,6 +71,8 @@ public final class TlsContexts {
         new CaTrustManager(signatures, revocation, clock, Role.PEER));
     this.caFacing = context(keyManager,
         new CaTrustManager(signatures, revocation, clock, Role.CA_SERVICE));
+    this.operatorFacing = context(keyManager,
+        new CaTrustManager(signatures, revocation, clock, Role.SERVER, Role.OPERATOR));
     this.baseParameters = TlsPolicy.parameters(peerFacing.getSupportedSSLParameters());
     this.identity = identityOf(keyManager.current().certificate());
   }
@@ -132,7 +135,7 @@ public final class TlsContexts {
     requireMatchingKey(leaf, key, "the renewed certificate", "its key");
     keyManager.replace(new RenewableKeyManager.Identity(chain, key));
     identity = renewed;
-    for (SSLContext context : List.of(serverFacing, peerFacing, caFacing)) {
+    for (SSLContext context : List.of(serverFacing, peerFacing, caFacing, operatorFacing)) {
       forgetSessions(context.getServerSessionContext());
       forgetSessions(context.getClientSessionContext());
     }
@@ -179,6 +182,11 @@ public final class TlsContexts {
   /** For dialling the CA service: its certificate must have the CA service role. */
   public SSLContext caFacing() {
     return caFacing;
+  }
+
+  /** For the payment server's operator endpoint: clients must have the operator role. */
+  public SSLContext operatorFacing() {
+    return operatorFacing;
   }
 
   /** Fresh parameters for a server socket or engine: client certificate required. */

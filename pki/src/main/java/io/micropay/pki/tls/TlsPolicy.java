@@ -1,5 +1,6 @@
 package io.micropay.pki.tls;
 
+import io.micropay.pki.SystemDefaults;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,9 +32,7 @@ public final class TlsPolicy {
     // The JDK reads this once, when its TLS classes load: TLS 1.2 clients may not start a
     // renegotiation (TLS 1.3 has none). Set before any SSLContext is made; an operator's own
     // explicit setting is left alone.
-    if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
-      System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
-    }
+    SystemDefaults.setIfAbsent("jdk.tls.rejectClientInitiatedRenegotiation", "true");
   }
 
   private TlsPolicy() {

@@ -133,7 +133,7 @@ public final class CertificateChecker {
           + actual.map(role -> "a " + role.organisationalUnit() + " certificate")
               .orElse("not a micropay server or peer certificate")
           + "; a " + expectedRole.get().organisationalUnit() + " certificate is required here",
-          BasicReason.UNSPECIFIED);
+          BasicReason.UNSPECIFIED, CertificateRejectedException.Category.WRONG_ROLE);
     }
     if (Subjects.commonName(leaf).isEmpty()) {
       throw new CertificateRejectedException("certificate " + Subjects.describe(leaf)

@@ -125,10 +125,7 @@ public final class CertificateSigner {
     return sign(subject, subjectKey, validity, builder -> {
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      builder.addExtension(Extension.extendedKeyUsage, false, role.isHostRole()
-          ? new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth)
-          : new ExtendedKeyUsage(new KeyPurposeId[] {
-              KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}));
+      builder.addExtension(Extension.extendedKeyUsage, false, extendedKeyUsage(role));
       if (!subjectAltNames.isEmpty()) {
         builder.addExtension(Extension.subjectAlternativeName, false,
             new GeneralNames(subjectAltNames.toArray(GeneralName[]::new)));
@@ -137,6 +134,18 @@ public final class CertificateSigner {
         addRevocationPointers(builder, urls.get());
       }
     });
+  }
+
+  /** Host roles serve TLS, operators only dial it, peers do both (their payee listener). */
+  private static ExtendedKeyUsage extendedKeyUsage(Role role) {
+    if (role.isHostRole()) {
+      return new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth);
+    }
+    if (role == Role.OPERATOR) {
+      return new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth);
+    }
+    return new ExtendedKeyUsage(new KeyPurposeId[] {
+        KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth});
   }
 
   private static void addRevocationPointers(X509v3CertificateBuilder builder, CaUrls urls)

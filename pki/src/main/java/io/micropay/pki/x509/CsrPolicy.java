@@ -125,7 +125,7 @@ public final class CsrPolicy {
       }
     }
     checkRequestedRole(request, role);
-    return role == Role.PEER ? PeerNames.requireValid(commonName) : commonName;
+    return role.isHostRole() ? commonName : PeerNames.requireValid(commonName);
   }
 
   /** An OU in the request is a role it asks for: it must be the role it is signed as. */

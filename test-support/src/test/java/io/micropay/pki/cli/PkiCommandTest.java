@@ -117,6 +117,29 @@ class PkiCommandTest {
   }
 
   @Test
+  void operatorCertificatesAreOuOperatorClientAuthOnlyInOperatorsByIssueAndByRequestAndSign() {
+    ok("init", "--dir", ssl.toString());
+    ok("issue", "operator", "olga", "--dir", ssl.toString());
+    Path machine = directory.resolve("oscar-machine");
+    Run request = ok("request", "--role", "operator", "oscar", "--dir", machine.toString());
+    assertTrue(request.out().contains("operators/oscar.csr"), request.out());
+    Run asPeer = run("sign", "--dir", ssl.toString(),
+        machine.resolve("operators/oscar.csr").toString());
+    assertEquals(1, asPeer.exitCode(), "an OU=operator request is never signed as a peer");
+    ok("sign", "--role", "operator", "--dir", ssl.toString(),
+        machine.resolve("operators/oscar.csr").toString());
+    for (String name : new String[] {"olga", "oscar"}) {
+      Path certificate = ssl.resolve("operators/" + name + ".crt");
+      OpenSsl.Result text = OpenSsl.run(OPENSSL_TIMEOUT, "x509", "-noout", "-subject", "-ext",
+          "extendedKeyUsage", "-in", certificate.toString());
+      assertTrue(text.output().contains("OU=operator") || text.output().contains("OU = operator"),
+          text.output());
+      assertTrue(text.output().contains("TLS Web Client Authentication")
+          && !text.output().contains("TLS Web Server Authentication"), text.output());
+    }
+  }
+
+  @Test
   void aServerNamedOnlyByAnIpAddressTakesTheAddressAsItsCn() {
     ok("init", "--dir", ssl.toString());
     Run issue = ok("issue", "server", "--dir", ssl.toString(), "--no-default-sans", "--san",
