@@ -12,8 +12,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One selector thread and the connections it owns. It reads and writes sockets and runs the TLS
  * record work; anything slow (certificate checks, the session's business) goes to the worker
- * pool. Other threads talk to it only through {@link #execute}, whose queue is bounded, and
- * {@link #closeSoon}, which needs no room in it. Twice a second it sweeps its connections for
- * handshake and idle deadlines.
+ * pool. Other threads talk to it only through {@link #execute}. Twice a second it sweeps its
+ * connections for handshake and idle deadlines.
  */
 final class IoLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(IoLoop.class);
@@ -34,10 +31,6 @@ final class IoLoop implements Runnable {
 
   private final Selector selector;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger queuedTasks = new AtomicInteger();
-  private final int maxQueuedTasks;
-  /** Closes asked for from other threads; a connection is in it once at most. */
-  private final ConcurrentLinkedQueue<CloseRequest> closeRequests = new ConcurrentLinkedQueue<>();
   private final Set<TlsConnection> connections = new HashSet<>();
   private final ByteBuffer plaintext = ByteBuffer.allocate(PLAINTEXT_BUFFER_BYTES);
   private final PacketBuffers packetBuffers = new PacketBuffers();
@@ -46,14 +39,7 @@ final class IoLoop implements Runnable {
   private volatile boolean running = true;
   private long lastSweepNanos = System.nanoTime();
 
-  private record CloseRequest(TlsConnection connection, String reason) { }
-
-  IoLoop(String name, TransportCounters counters, int maxQueuedTasks) throws IOException {
-    if (maxQueuedTasks <= 0) {
-      throw new IllegalArgumentException("maxQueuedTasks must be positive, was "
-          + maxQueuedTasks);
-    }
-    this.maxQueuedTasks = maxQueuedTasks;
+  IoLoop(String name, TransportCounters counters) throws IOException {
     this.selector = Selector.open();
     this.counters = counters;
     this.thread = new Thread(this, name);
@@ -64,36 +50,10 @@ final class IoLoop implements Runnable {
     thread.start();
   }
 
-  /**
-   * Runs {@code task} on this loop's thread, soon.
-   *
-   * @throws RejectedExecutionException when {@code maxQueuedTasks} wait already: the loop is
-   *     far behind, and the caller closes what it was working for (see {@link #closeSoon})
-   */
+  /** Runs {@code task} on this loop's thread, soon. */
   void execute(Runnable task) {
-    if (queuedTasks.incrementAndGet() > maxQueuedTasks) {
-      queuedTasks.decrementAndGet();
-      throw new RejectedExecutionException("the I/O loop " + thread.getName() + " has "
-          + maxQueuedTasks + " tasks queued (the limit)");
-    }
     tasks.add(task);
     selector.wakeup();
-  }
-
-  /**
-   * Closes {@code connection} on this loop soon, from any thread, even when the task queue is
-   * full: each connection is queued here once at most, so this queue is bounded by them.
-   */
-  void closeSoon(TlsConnection connection, String reason) {
-    if (connection.closeRequested.compareAndSet(false, true)) {
-      closeRequests.add(new CloseRequest(connection, reason));
-      selector.wakeup();
-    }
-  }
-
-  /** Tasks waiting now (for tests of the bound). */
-  int queuedTasks() {
-    return queuedTasks.get();
   }
 
   /** Takes over {@code channel}: registers it and starts its handshake. */
@@ -133,15 +93,12 @@ final class IoLoop implements Runnable {
 
   /** Closes every connection and stops the thread; waits for it a bounded time. */
   void shutdown(long waitMillis) {
-    // Past the bound on purpose: shutting down must not fail because the loop is busy.
-    queuedTasks.incrementAndGet();
-    tasks.add(() -> {
+    execute(() -> {
       for (TlsConnection connection : List.copyOf(connections)) {
         connection.closeNow("the server is shutting down");
       }
       running = false;
     });
-    selector.wakeup();
     try {
       thread.join(waitMillis);
     } catch (InterruptedException e) {
@@ -183,12 +140,7 @@ final class IoLoop implements Runnable {
   }
 
   private void runTasks() {
-    for (CloseRequest request = closeRequests.poll(); request != null;
-        request = closeRequests.poll()) {
-      request.connection().closeNow(request.reason());
-    }
     for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
-      queuedTasks.decrementAndGet();
       try {
         task.run();
       } catch (RuntimeException e) {
