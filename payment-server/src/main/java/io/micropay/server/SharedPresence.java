@@ -22,7 +22,7 @@ final class SharedPresence {
     // A new id at every start: a restarted server must not inherit the rows of its past life,
     // whose sessions are gone.
     String serverId = UUID.randomUUID().toString();
-    return new PostgresPresence(database.dataSource(), database::openDedicated, serverId,
+    return new PostgresPresence(database, serverId,
         config.bindAddress().getHostString() + ":" + config.bindAddress().getPort(),
         PostgresPresence.DEFAULT_LEASE, PostgresPresence.DEFAULT_HEARTBEAT);
   }

@@ -2,10 +2,10 @@ package io.micropay.server.presence;
 
 import io.micropay.protocol.Limits;
 import io.micropay.protocol.OnlineEntry;
-import java.sql.Connection;
+import io.micropay.server.ledger.LedgerDatabase;
+import io.micropay.server.ledger.LedgerException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +46,7 @@ public final class PostgresPresence implements PresenceStore {
       + "FROM micropay_presence p JOIN micropay_servers s ON s.server_id = p.server_id "
       + "WHERE s.lease_until > now() ORDER BY p.account";
 
-  private final DataSource pool;
-  private final ConnectionFactory dedicated;
+  private final LedgerDatabase database;
   private final String serverId;
   private final String serverAddress;
   private final Duration lease;
@@ -59,19 +57,18 @@ public final class PostgresPresence implements PresenceStore {
   private Listener listener;
 
   /**
-   * @param pool connections for claims, releases and lists (the ledger's pool serves)
-   * @param dedicated opens the one long-lived connection that LISTENs; not from the pool
+   * @param database the ledger's database: its pool serves claims, releases and lists, and it
+   *     opens the one long-lived connection that LISTENs, outside the pool
    * @param serverId this server process, unique among every server ever started on the database
    * @param serverAddress where this server listens, for operators reading the table
    */
-  public PostgresPresence(DataSource pool, ConnectionFactory dedicated,
-      String serverId, String serverAddress, Duration lease, Duration heartbeat) {
+  public PostgresPresence(LedgerDatabase database, String serverId, String serverAddress,
+      Duration lease, Duration heartbeat) {
     if (heartbeat.compareTo(lease) >= 0) {
       throw new IllegalArgumentException("the heartbeat (" + heartbeat
           + ") must be shorter than the lease (" + lease + ")");
     }
-    this.pool = pool;
-    this.dedicated = dedicated;
+    this.database = database;
     this.serverId = serverId;
     this.serverAddress = serverAddress;
     this.lease = lease;
@@ -109,7 +106,7 @@ public final class PostgresPresence implements PresenceStore {
       return null;
     });
     register();
-    notifications = PresenceNotifications.start(dedicated, CHANNEL, serverId,
+    notifications = PresenceNotifications.start(database::openDedicated, CHANNEL, serverId,
         new PresenceNotifications.Handler() {
           @Override
           public void replaced(String account, long sessionId, String ip, int port) {
@@ -357,13 +354,20 @@ public final class PostgresPresence implements PresenceStore {
     });
   }
 
-  /** Work on one pooled connection in one transaction. */
-  interface Work<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  private <T> T inTransaction(String what, Work<T> work) {
-    return Transactions.run(pool, "cannot " + what, work);
+  /**
+   * {@code work} in one transaction of the ledger's database (which reruns it when the database
+   * rolled it back, a deadlock say), committed; a failure is this store's.
+   */
+  private <T> T inTransaction(String what, LedgerDatabase.Work<T> work) {
+    try {
+      return database.inTransaction(connection -> {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      });
+    } catch (LedgerException e) {
+      throw new PresenceException("cannot " + what + ": " + e.getMessage(), e);
+    }
   }
 
   private static Thread daemon(Runnable runnable, String name) {

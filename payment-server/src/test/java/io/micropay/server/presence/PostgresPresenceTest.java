@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.protocol.OnlineEntry;
+import io.micropay.server.ledger.LedgerDatabase;
 import io.micropay.testing.PostgresServer;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** Two servers' presence stores on one real PostgreSQL. */
 @Timeout(60)
@@ -26,6 +26,7 @@ class PostgresPresenceTest {
   private static PostgresServer postgres;
   private static int databases;
   private String url;
+  private LedgerDatabase database;
   private final List<PostgresPresence> stores = new CopyOnWriteArrayList<>();
 
   @BeforeAll
@@ -41,11 +42,13 @@ class PostgresPresenceTest {
   @BeforeEach
   void freshDatabase() {
     url = postgres.createDatabase("presence" + ++databases);
+    database = LedgerDatabase.open(url, null, 4);
   }
 
   @AfterEach
   void closeStores() {
     stores.forEach(PostgresPresence::close);
+    database.close();
   }
 
   @Test
@@ -107,9 +110,7 @@ class PostgresPresenceTest {
   }
 
   private PostgresPresence store(String name, Recorder recorder, Duration lease) {
-    PGSimpleDataSource pool = new PGSimpleDataSource();
-    pool.setUrl(url);
-    PostgresPresence store = new PostgresPresence(pool, () -> DriverManager.getConnection(url),
+    PostgresPresence store = new PostgresPresence(database,
         name + "-" + System.nanoTime(), "127.0.0.1:" + name, lease, lease.dividedBy(3));
     store.start(recorder);
     stores.add(store);

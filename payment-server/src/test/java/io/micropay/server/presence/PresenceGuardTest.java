@@ -3,17 +3,16 @@ package io.micropay.server.presence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.micropay.server.ledger.JdbcLedger;
+import io.micropay.server.ledger.LedgerDatabase;
 import io.micropay.server.ledger.TransferCommand;
 import io.micropay.server.ledger.TransferOutcome.Status;
 import io.micropay.testing.PostgresServer;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The replacement barrier across servers on a real PostgreSQL: once a newer login of the payer
@@ -38,8 +37,8 @@ class PresenceGuardTest {
   void aTransferFromAReplacedSessionSettlesNothingAndItsBatchMatesSettle() {
     String url = postgres.createDatabase("guard");
     try (JdbcLedger ledger = JdbcLedger.open(url, 4);
-        PostgresPresence a = store(url, "server-a");
-        PostgresPresence b = store(url, "server-b")) {
+        PostgresPresence a = store(ledger.database(), "server-a");
+        PostgresPresence b = store(ledger.database(), "server-b")) {
       ledger.guardSessions(new PresenceGuard(a.serverId()));
       for (String name : List.of("alice", "bob", "carol")) {
         ledger.openAccount(name, 1_000, 0);
@@ -66,10 +65,8 @@ class PresenceGuardTest {
     }
   }
 
-  private static PostgresPresence store(String url, String serverId) {
-    PGSimpleDataSource pool = new PGSimpleDataSource();
-    pool.setUrl(url);
-    PostgresPresence store = new PostgresPresence(pool, () -> DriverManager.getConnection(url),
+  private static PostgresPresence store(LedgerDatabase database, String serverId) {
+    PostgresPresence store = new PostgresPresence(database,
         serverId, serverId, Duration.ofSeconds(10), Duration.ofSeconds(3));
     store.start(new PresenceStore.Listener() {
       @Override
