@@ -23,8 +23,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLServerSocket;
@@ -53,6 +55,8 @@ public final class TlsFactory {
   private final int handshakeTimeoutMillis;
   private final Clock clock;
   private final ApplicationProtocols applicationProtocols;
+  /** Engines made by {@link #newServerEngine} and not yet given to {@link #release}. */
+  private final AtomicLong liveEngines = new AtomicLong();
 
   private TlsFactory(TlsContexts contexts, Path crlFile, int handshakeTimeoutMillis,
       Clock clock, ApplicationProtocols applicationProtocols) {
@@ -209,7 +213,29 @@ public final class TlsFactory {
     engine.setUseClientMode(false);
     engine.setSSLParameters(contexts.serverParameters());
     applicationProtocols.selectFor(engine);
+    liveEngines.incrementAndGet();
     return engine;
+  }
+
+  /**
+   * Ends {@code engine}, one of {@link #newServerEngine}'s, when its connection is closed: a
+   * native engine frees its TLS state outside the Java heap at once instead of whenever the
+   * garbage collector gets to it. Call it exactly once per engine, on every path that closes a
+   * connection (a failed handshake, an abrupt close, a clean one); the engine is unusable after.
+   */
+  public void release(SSLEngine engine) {
+    engine.closeOutbound();
+    try {
+      engine.closeInbound();
+    } catch (SSLException e) {
+      // The other side sent no close_notify: expected of an abrupt close, and nothing to report.
+    }
+    liveEngines.decrementAndGet();
+  }
+
+  /** Engines made by {@link #newServerEngine} and not yet released: 0 when nothing leaks. */
+  public long liveEngines() {
+    return liveEngines.get();
   }
 
   /**

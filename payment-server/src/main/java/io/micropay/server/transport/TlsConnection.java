@@ -594,6 +594,7 @@ final class TlsConnection implements Connection {
       netOut.clear();
     }
     returnEmptyBuffers();
+    tls.release(engine);
     loop.connectionClosed(this, wasHandshaking);
     if (wasHandshaking) {
       LOG.warn("conn={} from {} refused during the TLS handshake: {}", id, remote, reason);
