@@ -1,27 +1,19 @@
 package io.micropay.pki;
 
 import io.micropay.pki.tls.ApplicationProtocols;
-import io.micropay.pki.tls.CrlSource;
-import io.micropay.pki.tls.DistributionPointCrls;
-import io.micropay.pki.tls.HandshakeDeadline;
+import io.micropay.pki.tls.BlockingHandshakes;
 import io.micropay.pki.tls.HandshakeFailures;
+import io.micropay.pki.tls.PeerCertificates;
+import io.micropay.pki.tls.RenewableKeyManager;
 import io.micropay.pki.tls.TlsContexts;
-import io.micropay.pki.x509.CertificateChecker;
+import io.micropay.pki.tls.TlsEngineChoice;
 import io.micropay.pki.x509.CertificateRejectedException;
-import io.micropay.pki.x509.Subjects;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
@@ -53,23 +45,28 @@ public final class TlsFactory {
   private final TlsContexts contexts;
   private final Path crlFile;
   private final int handshakeTimeoutMillis;
-  private final Clock clock;
   private final ApplicationProtocols applicationProtocols;
+  private final PeerCertificates peerCertificates;
   /** Engines made by {@link #newServerEngine} and not yet given to {@link #release}. */
   private final AtomicLong liveEngines = new AtomicLong();
 
-  private TlsFactory(TlsContexts contexts, Path crlFile, int handshakeTimeoutMillis,
-      Clock clock, ApplicationProtocols applicationProtocols) {
+  TlsFactory(TlsContexts contexts, Path crlFile, int handshakeTimeoutMillis, Clock clock,
+      ApplicationProtocols applicationProtocols) {
     this.contexts = contexts;
     this.crlFile = crlFile;
     this.handshakeTimeoutMillis = handshakeTimeoutMillis;
-    this.clock = clock;
     this.applicationProtocols = applicationProtocols;
+    this.peerCertificates = new PeerCertificates(contexts, clock);
   }
 
-  /** A builder; {@link Builder#forLayout} fills in the usual file names. */
-  public static Builder builder() {
-    return new Builder();
+  /** The TLS engine of the payment connections, and why it is the one. */
+  public TlsEngineChoice engine() {
+    return contexts.engine();
+  }
+
+  /** A builder; {@link TlsFactoryBuilder#forLayout} fills in the usual file names. */
+  public static TlsFactoryBuilder builder() {
+    return new TlsFactoryBuilder();
   }
 
   /** The certificate this process presents. */
@@ -81,7 +78,7 @@ public final class TlsFactory {
    * This process's certificate chain and private key, read together so that a renewal cannot
    * pair one's certificate with the other's key: for signing (the server's receipts).
    */
-  public io.micropay.pki.tls.RenewableKeyManager.Identity signingIdentity() {
+  public RenewableKeyManager.Identity signingIdentity() {
     return contexts.currentIdentity();
   }
 
@@ -142,7 +139,7 @@ public final class TlsFactory {
    * micropay ALPN name (the CA service speaks HTTP).
    */
   public SSLParameters caServiceParameters() {
-    return contexts.clientParameters();
+    return contexts.httpsClientParameters();
   }
 
   /**
@@ -156,7 +153,7 @@ public final class TlsFactory {
 
   /** Parameters for the operator endpoint: client certificate required, no micropay ALPN. */
   public SSLParameters operatorEndpointParameters() {
-    return contexts.serverParameters();
+    return contexts.httpsServerParameters();
   }
 
   /**
@@ -165,12 +162,12 @@ public final class TlsFactory {
    * HTTP client checks the host name.
    */
   public SSLContext operatorClientContext() {
-    return contexts.serverFacing();
+    return contexts.operatorClient();
   }
 
   /** Client parameters for HTTPS: micropay's protocols and suites, no ALPN name of ours. */
   public SSLParameters operatorClientParameters() {
-    return contexts.clientParameters();
+    return contexts.httpsClientParameters();
   }
 
   /** The handshake deadline, in milliseconds. */
@@ -253,7 +250,7 @@ public final class TlsFactory {
    */
   public PeerIdentity handshake(SSLSocket socket) throws IOException {
     applicationProtocols.selectFor(socket);
-    runHandshake(socket);
+    BlockingHandshakes.run(socket, handshakeTimeoutMillis);
     try {
       return authenticate(socket.getSession());
     } catch (SSLPeerUnverifiedException e) {
@@ -272,9 +269,9 @@ public final class TlsFactory {
     // The JDK's host name check: the server certificate's subject alternative names must
     // include the host dialled (DNS name or IP literal).
     parameters.setEndpointIdentificationAlgorithm("HTTPS");
-    SSLSocket socket = open(contexts.serverFacing().getSocketFactory(), host, port,
+    SSLSocket socket = BlockingHandshakes.open(contexts.serverFacing().getSocketFactory(), host, port,
         connectTimeoutMillis, parameters);
-    runHandshake(socket);
+    BlockingHandshakes.run(socket, handshakeTimeoutMillis);
     return socket;
   }
 
@@ -287,9 +284,9 @@ public final class TlsFactory {
    */
   public SSLSocket connectToPeer(String host, int port, String expectedAccount,
       int connectTimeoutMillis) throws IOException {
-    SSLSocket socket = open(contexts.peerFacing().getSocketFactory(), host, port,
+    SSLSocket socket = BlockingHandshakes.open(contexts.peerFacing().getSocketFactory(), host, port,
         connectTimeoutMillis, clientParameters());
-    runHandshake(socket);
+    BlockingHandshakes.run(socket, handshakeTimeoutMillis);
     PeerIdentity identity = authenticate(socket.getSession());
     if (!identity.accountName().equals(expectedAccount)) {
       socket.close();
@@ -308,23 +305,7 @@ public final class TlsFactory {
    * ({@link io.micropay.pki.x509.VerifiedSignatures}).
    */
   public PeerIdentity authenticate(SSLSession session) throws SSLPeerUnverifiedException {
-    Certificate[] chain = session.getPeerCertificates();
-    if (chain.length == 0 || !(chain[0] instanceof X509Certificate certificate)) {
-      throw new SSLPeerUnverifiedException("the other side presented no X.509 certificate");
-    }
-    try {
-      CertificateChecker.check(certificate, contexts.signatures(),
-          contexts.revocation()::crlFor, clock.instant(), Optional.empty());
-    } catch (CertificateRejectedException | PkiException e) {
-      throw new PeerIdentityException(e.getMessage());
-    }
-    Role role = Subjects.role(certificate).orElseThrow(
-        () -> new PeerIdentityException("certificate " + Subjects.describe(certificate)
-            + " has no micropay role"));
-    String name = Subjects.commonName(certificate).orElseThrow(
-        () -> new PeerIdentityException("certificate " + Subjects.describe(certificate)
-            + " does not have exactly one CN"));
-    return new PeerIdentity(name, role, certificate);
+    return peerCertificates.authenticate(session);
   }
 
   /**
@@ -342,17 +323,7 @@ public final class TlsFactory {
    * when no usable CRL can be had), for callers that must tell the other side which.
    */
   public Optional<CertificateRejectedException> rejectionOf(X509Certificate certificate) {
-    try {
-      CertificateChecker.checkStillValid(certificate,
-          contexts.revocation().crlFor(certificate), clock.instant());
-      return Optional.empty();
-    } catch (CertificateRejectedException e) {
-      return Optional.of(e);
-    } catch (PkiException e) {
-      return Optional.of(new CertificateRejectedException(e.getMessage(),
-          java.security.cert.CertPathValidatorException.BasicReason
-              .UNDETERMINED_REVOCATION_STATUS));
-    }
+    return peerCertificates.rejectionOf(certificate);
   }
 
   /** One line saying why a handshake or connection failed, for logs and users. */
@@ -381,150 +352,5 @@ public final class TlsFactory {
     SSLParameters parameters = contexts.clientParameters();
     parameters.setApplicationProtocols(applicationProtocols.names().toArray(String[]::new));
     return parameters;
-  }
-
-  private SSLSocket open(javax.net.ssl.SSLSocketFactory factory, String host, int port,
-      int connectTimeoutMillis, SSLParameters parameters) throws IOException {
-    if (connectTimeoutMillis <= 0) {
-      throw new IllegalArgumentException("connectTimeoutMillis must be positive, was "
-          + connectTimeoutMillis + ": an infinite connect can hang a caller forever");
-    }
-    Socket plain = new Socket();
-    try {
-      plain.connect(new InetSocketAddress(InetAddress.getByName(host), port),
-          connectTimeoutMillis);
-      plain.setTcpNoDelay(true);
-      SSLSocket socket = (SSLSocket) factory.createSocket(plain, host, port, true);
-      socket.setUseClientMode(true);
-      socket.setSSLParameters(parameters);
-      return socket;
-    } catch (IOException | RuntimeException e) {
-      plain.close();
-      throw e;
-    }
-  }
-
-  private void runHandshake(SSLSocket socket) throws IOException {
-    int previousTimeoutMillis = socket.getSoTimeout();
-    long startNanos = System.nanoTime();
-    var deadline = HandshakeDeadline.arm(socket, handshakeTimeoutMillis);
-    try {
-      socket.setSoTimeout(handshakeTimeoutMillis);
-      socket.startHandshake();
-      socket.setSoTimeout(previousTimeoutMillis);
-    } catch (IOException | RuntimeException e) {
-      socket.close();
-      // The deadline closes the socket, so the handshake may fail with "socket closed" before
-      // the deadline's task counts as done: the clock decides what happened.
-      boolean late = System.nanoTime() - startNanos >= handshakeTimeoutMillis * 1_000_000L;
-      if (late || (deadline.isDone() && !deadline.isCancelled())) {
-        throw new SocketTimeoutException("the TLS handshake did not finish within "
-            + handshakeTimeoutMillis + " ms");
-      }
-      throw e;
-    } finally {
-      deadline.cancel(false);
-    }
-  }
-
-  /** Builds a {@link TlsFactory}; every file is read and checked by {@link #build()}. */
-  public static final class Builder {
-    private Path caCertificate;
-    private Path crl;
-    private Path certificate;
-    private Path privateKey;
-    private Passphrase passphrase = Passphrase.none();
-    private Role role;
-    private int handshakeTimeoutMillis = DEFAULT_HANDSHAKE_TIMEOUT_MILLIS;
-    private Clock clock = Clock.systemUTC();
-    private ApplicationProtocols applicationProtocols = ApplicationProtocols.NONE;
-    private Duration revocationRefresh = DistributionPointCrls.DEFAULT_REFRESH;
-
-    private Builder() {
-    }
-
-    /** The ALPN names to offer as a client and to select from as a server (default: none). */
-    public Builder applicationProtocols(ApplicationProtocols protocols) {
-      this.applicationProtocols = Objects.requireNonNull(protocols);
-      return this;
-    }
-
-    /**
-     * How long an answer from the CA service's distribution point is used before it is asked
-     * again (when there is no CRL file); see {@link DistributionPointCrls}.
-     */
-    public Builder revocationRefresh(Duration refresh) {
-      this.revocationRefresh = Objects.requireNonNull(refresh);
-      return this;
-    }
-
-    /** The CA certificate and CRL of {@code layout}. */
-    public Builder forLayout(PkiLayout layout) {
-      return trustedCa(layout.caCertificate()).crl(layout.crl());
-    }
-
-    /** The CA certificate every other certificate must chain to. */
-    public Builder trustedCa(Path caCertificateFile) {
-      this.caCertificate = caCertificateFile;
-      return this;
-    }
-
-    /**
-     * The CA's CRL, re-read whenever it changes. When the file does not exist, each
-     * certificate's CRL comes from the distribution point it names (the CA service), and the
-     * last good one is kept in {@code crl-cache/} beside where the file would be.
-     */
-    public Builder crl(Path crlFile) {
-      this.crl = crlFile;
-      return this;
-    }
-
-    /** This process's certificate and key, and the role the certificate must have. */
-    public Builder identity(Path certificateFile, Path privateKeyFile, Passphrase keyPassphrase,
-        Role expectedRole) {
-      this.certificate = certificateFile;
-      this.privateKey = privateKeyFile;
-      this.passphrase = Objects.requireNonNull(keyPassphrase);
-      this.role = expectedRole;
-      return this;
-    }
-
-    /** How long a handshake may take before the connection is closed. */
-    public Builder handshakeTimeoutMillis(int timeoutMillis) {
-      // Timeout of 0 is not allowed, since an infinite timeout can permanently lock up a thread.
-      if (timeoutMillis <= 0) {
-        throw new IllegalArgumentException("handshakeTimeoutMillis must be positive, was "
-            + timeoutMillis);
-      }
-      this.handshakeTimeoutMillis = timeoutMillis;
-      return this;
-    }
-
-    /** The clock validity is checked against; tests move it. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock);
-      return this;
-    }
-
-    /** Reads and checks every file, and makes the factory. */
-    public TlsFactory build() {
-      Objects.requireNonNull(caCertificate, "trustedCa is required");
-      Objects.requireNonNull(crl, "crl is required");
-      Objects.requireNonNull(certificate, "identity is required");
-      Path crlFile = crl;
-      Clock checkClock = clock;
-      TlsContexts contexts = TlsContexts.load(caCertificate, ca -> Files.exists(crlFile)
-              ? new CrlSource(crlFile, ca, checkClock)
-              : new DistributionPointCrls(ca, crlCacheDirectory(crlFile), checkClock,
-                  revocationRefresh),
-          certificate, privateKey, passphrase, role, clock);
-      return new TlsFactory(contexts, crl, handshakeTimeoutMillis, clock,
-          applicationProtocols);
-    }
-
-    private static Path crlCacheDirectory(Path crlFile) {
-      Path folder = crlFile.toAbsolutePath().getParent();
-      return new PkiLayout(folder).crlCacheDirectory();
-    }
   }
 }

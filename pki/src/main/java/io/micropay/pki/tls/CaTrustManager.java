@@ -69,42 +69,51 @@ final class CaTrustManager extends X509ExtendedTrustManager {
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
     check(chain, expectedClientRole);
-    pkix.checkClientTrusted(chain, authType, socket);
+    pkix.checkClientTrusted(chain, jdkAuthType(authType), socket);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
     check(chain, expectedClientRole);
-    pkix.checkClientTrusted(chain, authType, engine);
+    pkix.checkClientTrusted(chain, jdkAuthType(authType), engine);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
     check(chain, expectedClientRole);
-    pkix.checkClientTrusted(chain, authType);
+    pkix.checkClientTrusted(chain, jdkAuthType(authType));
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
     check(chain, expectedServerRole);
-    pkix.checkServerTrusted(chain, authType, socket);
+    pkix.checkServerTrusted(chain, jdkAuthType(authType), socket);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
     check(chain, expectedServerRole);
-    pkix.checkServerTrusted(chain, authType, engine);
+    pkix.checkServerTrusted(chain, jdkAuthType(authType), engine);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
     check(chain, expectedServerRole);
-    pkix.checkServerTrusted(chain, authType);
+    pkix.checkServerTrusted(chain, jdkAuthType(authType));
+  }
+
+  /**
+   * The key exchange name the JDK's checker understands. For TLS 1.3, where the key exchange no
+   * longer depends on the certificate, the JDK's own engine says UNKNOWN and BoringSSL's says
+   * GENERIC; both mean "check the key usage, not a key exchange".
+   */
+  private static String jdkAuthType(String authType) {
+    return "GENERIC".equals(authType) ? "UNKNOWN" : authType;
   }
 
   /** Only the deployment's CA: a client is asked for a certificate from this CA and no other. */

@@ -11,6 +11,7 @@ import io.micropay.pki.x509.VerifiedSignatures;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
@@ -28,10 +29,13 @@ import javax.net.ssl.TrustManager;
 
 /**
  * The loaded TLS material of one process: its own certificate and key, the CA, where revocations
- * come from, and four SSLContexts (the fourth, for the operator endpoint, admits operators) that differ only in the role they require of a TLS server: one
- * for dialling the payment server, one for everything peer-facing (accepting peers, dialling
- * payees), one for dialling the CA service. All three present the identity of one
- * {@link RenewableKeyManager}, so a renewed certificate reaches every one of them at once.
+ * come from, and the SSLContexts made from them, which differ in the role they require of the
+ * other side and in their engine. The payment connections (dialling the payment server; accepting
+ * peers and dialling payees) use the chosen {@link TlsEngine}; the HTTPS ones (the CA service,
+ * the operator endpoint and its clients) always use the JDK's, which the JDK's HTTP server and
+ * client are made for and whose handshake rate does not matter. Every context presents the
+ * identity of one {@link RenewableKeyManager}, so a renewed certificate reaches all of them at
+ * once.
  */
 public final class TlsContexts {
   /** How long a TLS session may be resumed, in seconds: bounds how stale a resumption can be. */
@@ -42,11 +46,14 @@ public final class TlsContexts {
   private final RenewableKeyManager keyManager;
   private final Role role;
   private final Clock clock;
+  private final TlsEngineChoice engine;
   private final SSLContext serverFacing;
   private final SSLContext peerFacing;
   private final SSLContext caFacing;
   private final SSLContext operatorFacing;
-  private final SSLParameters baseParameters;
+  private final SSLContext operatorClient;
+  private final SSLParameters paymentParameters;
+  private final SSLParameters httpsParameters;
   private volatile LoadedIdentity identity;
 
   /**
@@ -59,38 +66,34 @@ public final class TlsContexts {
   }
 
   private TlsContexts(VerifiedSignatures signatures, RevocationSource revocation,
-      RenewableKeyManager keyManager, Role role, Clock clock) throws GeneralSecurityException {
+      RenewableKeyManager keyManager, Role role, Clock clock, TlsEngineChoice engine)
+      throws GeneralSecurityException {
     this.signatures = signatures;
     this.revocation = revocation;
     this.keyManager = keyManager;
     this.role = role;
     this.clock = clock;
-    this.serverFacing = context(keyManager,
-        new CaTrustManager(signatures, revocation, clock, Role.SERVER));
-    this.peerFacing = context(keyManager,
-        new CaTrustManager(signatures, revocation, clock, Role.PEER));
-    this.caFacing = context(keyManager,
-        new CaTrustManager(signatures, revocation, clock, Role.CA_SERVICE));
-    this.operatorFacing = context(keyManager,
-        new CaTrustManager(signatures, revocation, clock, Role.SERVER, Role.OPERATOR));
-    this.baseParameters = TlsPolicy.parameters(peerFacing.getSupportedSSLParameters());
+    this.engine = engine;
+    Optional<Provider> payments = engine.provider();
+    Optional<Provider> https = Optional.empty();
+    this.serverFacing = context(payments, keyManager, trust(Role.SERVER, Role.PEER));
+    this.peerFacing = context(payments, keyManager, trust(Role.PEER, Role.PEER));
+    this.caFacing = context(https, keyManager, trust(Role.CA_SERVICE, Role.PEER));
+    this.operatorFacing = context(https, keyManager, trust(Role.SERVER, Role.OPERATOR));
+    this.operatorClient = context(https, keyManager, trust(Role.SERVER, Role.PEER));
+    this.paymentParameters = TlsPolicy.parameters(peerFacing.getSupportedSSLParameters());
+    this.httpsParameters = TlsPolicy.parameters(caFacing.getSupportedSSLParameters());
     this.identity = identityOf(keyManager.current().certificate());
   }
 
-  /** Reads every file and checks that they belong together; throws PkiException when not. */
-  public static TlsContexts load(Path caFile, Path crlFile, Path certificateFile, Path keyFile,
-      Passphrase passphrase, Role role, Clock clock) {
-    return load(caFile, ca -> new CrlSource(crlFile, ca, clock), certificateFile, keyFile,
-        passphrase, role, clock);
-  }
-
   /**
-   * As above, with revocations from the source {@code revocationFor} makes for the CA read from
-   * {@code caFile}.
+   * Reads every file and checks that they belong together, throwing PkiException when not;
+   * revocations come from the source {@code revocationFor} makes for the CA read from
+   * {@code caFile}, and payment connections use {@code engine}.
    */
   public static TlsContexts load(Path caFile,
       Function<X509Certificate, RevocationSource> revocationFor, Path certificateFile,
-      Path keyFile, Passphrase passphrase, Role role, Clock clock) {
+      Path keyFile, Passphrase passphrase, Role role, Clock clock, TlsEngineChoice engine) {
     TlsPolicy.ensureInstalled();
     X509Certificate ca = Pem.readCertificate(caFile);
     RevocationSource revocation = revocationFor.apply(ca);
@@ -107,9 +110,10 @@ public final class TlsContexts {
     requireMatchingKey(chain.get(0), key, certificateFile.toString(), keyFile.toString());
     try {
       return new TlsContexts(signatures, revocation,
-          new RenewableKeyManager(new RenewableKeyManager.Identity(chain, key)), role, clock);
+          new RenewableKeyManager(new RenewableKeyManager.Identity(chain, key)), role, clock,
+          engine);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK could not make a TLS context", e);
+      throw new IllegalStateException("could not make a TLS context (" + engine.describe() + ")", e);
     }
   }
 
@@ -135,7 +139,8 @@ public final class TlsContexts {
     requireMatchingKey(leaf, key, "the renewed certificate", "its key");
     keyManager.replace(new RenewableKeyManager.Identity(chain, key));
     identity = renewed;
-    for (SSLContext context : List.of(serverFacing, peerFacing, caFacing, operatorFacing)) {
+    for (SSLContext context
+        : List.of(serverFacing, peerFacing, caFacing, operatorFacing, operatorClient)) {
       forgetSessions(context.getServerSessionContext());
       forgetSessions(context.getClientSessionContext());
     }
@@ -174,6 +179,11 @@ public final class TlsContexts {
     return identity;
   }
 
+  /** The engine of the payment connections, and why it was chosen. */
+  public TlsEngineChoice engine() {
+    return engine;
+  }
+
   /** For dialling the payment server: its certificate must have the server role. */
   public SSLContext serverFacing() {
     return serverFacing;
@@ -189,27 +199,45 @@ public final class TlsContexts {
     return caFacing;
   }
 
-  /** For the payment server's operator endpoint: clients must have the operator role. */
+  /** For the payment server's operator endpoint (HTTPS): clients must be operators. */
   public SSLContext operatorFacing() {
     return operatorFacing;
   }
 
-  /** Fresh parameters for a server socket or engine: client certificate required. */
+  /** For an operator's HTTPS client dialling that endpoint: it must be a payment server. */
+  public SSLContext operatorClient() {
+    return operatorClient;
+  }
+
+  /** Fresh parameters for a payment server socket or engine: client certificate required. */
   public SSLParameters serverParameters() {
-    SSLParameters parameters = copy();
+    return needingClientCertificate(copy(paymentParameters));
+  }
+
+  /** Fresh parameters for a payment client socket. */
+  public SSLParameters clientParameters() {
+    return copy(paymentParameters);
+  }
+
+  /** Fresh parameters for an HTTPS server (the JDK engine): client certificate required. */
+  public SSLParameters httpsServerParameters() {
+    return needingClientCertificate(copy(httpsParameters));
+  }
+
+  /** Fresh parameters for an HTTPS client (the JDK engine). */
+  public SSLParameters httpsClientParameters() {
+    return copy(httpsParameters);
+  }
+
+  private static SSLParameters needingClientCertificate(SSLParameters parameters) {
     parameters.setNeedClientAuth(true);
     return parameters;
   }
 
-  /** Fresh parameters for a client socket. */
-  public SSLParameters clientParameters() {
-    return copy();
-  }
-
-  private SSLParameters copy() {
+  private static SSLParameters copy(SSLParameters base) {
     SSLParameters parameters = new SSLParameters();
-    parameters.setProtocols(baseParameters.getProtocols());
-    parameters.setCipherSuites(baseParameters.getCipherSuites());
+    parameters.setProtocols(base.getProtocols());
+    parameters.setCipherSuites(base.getCipherSuites());
     parameters.setUseCipherSuitesOrder(true);
     return parameters;
   }
@@ -227,9 +255,14 @@ public final class TlsContexts {
     }
   }
 
-  private static SSLContext context(RenewableKeyManager keyManager, CaTrustManager trust)
-      throws GeneralSecurityException {
-    SSLContext context = SSLContext.getInstance("TLS");
+  private CaTrustManager trust(Role serverRole, Role clientRole) {
+    return new CaTrustManager(signatures, revocation, clock, serverRole, clientRole);
+  }
+
+  private static SSLContext context(Optional<Provider> provider, RenewableKeyManager keyManager,
+      CaTrustManager trust) throws GeneralSecurityException {
+    SSLContext context = provider.isPresent() ? SSLContext.getInstance("TLS", provider.get())
+        : SSLContext.getInstance("TLS");
     context.init(new KeyManager[] {keyManager}, new TrustManager[] {trust}, new SecureRandom());
     context.getServerSessionContext().setSessionTimeout(SESSION_TIMEOUT_SECONDS);
     context.getClientSessionContext().setSessionTimeout(SESSION_TIMEOUT_SECONDS);

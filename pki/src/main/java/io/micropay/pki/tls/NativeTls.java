@@ -1,0 +1,56 @@
+package io.micropay.pki.tls;
+
+import java.security.Provider;
+import java.util.Optional;
+import org.conscrypt.Conscrypt;
+
+/**
+ * BoringSSL through Conscrypt, loaded once per process: its JSSE provider, or why it cannot be
+ * used here (no native library for this platform, a library that does not load). Nothing else
+ * in the product names Conscrypt.
+ */
+final class NativeTls {
+  private static final Loaded LOADED = load();
+
+  private record Loaded(Provider provider, String failure) {
+  }
+
+  private NativeTls() {
+  }
+
+  /** The provider, or empty when the native library does not load here. */
+  static Optional<Provider> provider() {
+    return Optional.ofNullable(LOADED.provider());
+  }
+
+  /** Why the native engine cannot be used here; empty when it can. */
+  static Optional<String> failure() {
+    return Optional.ofNullable(LOADED.failure());
+  }
+
+  /** What was loaded, for the log line that names the engine in use. */
+  static String describe() {
+    Conscrypt.Version version = Conscrypt.version();
+    return "BoringSSL through Conscrypt " + version.major() + "." + version.minor() + "."
+        + version.patch();
+  }
+
+  private static Loaded load() {
+    try {
+      Conscrypt.checkAvailability();
+      // Conscrypt's own sockets would reach into java.net.Socket's file descriptor, which
+      // Java 17 keeps closed; its engine-backed sockets run the same BoringSSL over the
+      // socket's streams, which also honours setSoTimeout and shutdownOutput as ours expect.
+      Conscrypt.setUseEngineSocketByDefault(true);
+      return new Loaded(Conscrypt.newProvider(), null);
+    } catch (Throwable e) {
+      // An UnsatisfiedLinkError or NoClassDefFoundError here means no native engine on this
+      // machine: a reason to use the JDK's, which the caller decides and logs.
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      return new Loaded(null, root.getClass().getSimpleName() + ": " + root.getMessage());
+    }
+  }
+}
