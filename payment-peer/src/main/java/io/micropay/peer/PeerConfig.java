@@ -2,10 +2,12 @@ package io.micropay.peer;
 
 import io.micropay.pki.Passphrase;
 import io.micropay.pki.PkiLayout;
+import io.micropay.pki.tls.TlsEngineChoice;
 import io.micropay.protocol.Limits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything a peer needs, checked once when made.
@@ -26,11 +28,13 @@ import java.util.List;
  * @param reportAttempts how many times a transfer report is sent (same id) when the server
  *     connection drops
  * @param reportWait how long a report waits, at most, for a lost session to be back
+ * @param tlsEngine the TLS engine of this peer's connections and listener
  */
 public record PeerConfig(PkiLayout pki, Path certificate, Path key, Passphrase keyPassphrase,
     List<ServerAddress> servers, int listenPort, Duration connectTimeout,
     Duration replyTimeout, Duration decisionTimeout, Duration promptTimeout,
-    AcceptPolicy policy, long autoMaxUnits, int reportAttempts, Duration reportWait) {
+    AcceptPolicy policy, long autoMaxUnits, int reportAttempts, Duration reportWait,
+    TlsEngineChoice tlsEngine) {
 
   /** The most report attempts allowed. */
   public static final int MAX_REPORT_ATTEMPTS = 10;
@@ -39,7 +43,18 @@ public record PeerConfig(PkiLayout pki, Path certificate, Path key, Passphrase k
   /** The longest timeout accepted. */
   public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
+  /** As the canonical constructor, on the native TLS engine where it loads. */
+  public PeerConfig(PkiLayout pki, Path certificate, Path key, Passphrase keyPassphrase,
+      List<ServerAddress> servers, int listenPort, Duration connectTimeout,
+      Duration replyTimeout, Duration decisionTimeout, Duration promptTimeout,
+      AcceptPolicy policy, long autoMaxUnits, int reportAttempts, Duration reportWait) {
+    this(pki, certificate, key, keyPassphrase, servers, listenPort, connectTimeout, replyTimeout,
+        decisionTimeout, promptTimeout, policy, autoMaxUnits, reportAttempts, reportWait,
+        TlsEngineChoice.automatic());
+  }
+
   public PeerConfig {
+    Objects.requireNonNull(tlsEngine, "tlsEngine");
     servers = List.copyOf(servers);
     if (servers.isEmpty() || servers.size() > ServerAddress.MAX_SERVERS) {
       throw new IllegalArgumentException("1 to " + ServerAddress.MAX_SERVERS

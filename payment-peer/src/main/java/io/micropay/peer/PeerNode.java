@@ -105,6 +105,7 @@ public final class PeerNode implements AutoCloseable {
           .handshakeTimeoutMillis((int) config.connectTimeout().toMillis())
           .applicationProtocols(new ApplicationProtocols(ProtocolVersion.ALPN_NAMES,
               ProtocolVersion.ALPN_FAMILY))
+          .engine(config.tlsEngine())
           .build();
     } catch (PkiException e) {
       throw new PeerFailure(Kind.GENERAL, e.getMessage(), e);

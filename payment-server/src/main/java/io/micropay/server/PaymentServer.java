@@ -107,6 +107,7 @@ public final class PaymentServer implements AutoCloseable {
         .handshakeTimeoutMillis((int) config.handshakeTimeout().toMillis())
         .applicationProtocols(new ApplicationProtocols(ProtocolVersion.ALPN_NAMES,
             ProtocolVersion.ALPN_FAMILY))
+        .engine(config.tlsEngine())
         .build();
     JdbcLedger ledger = JdbcLedger.open(LedgerDatabase.open(config.databaseUrl(),
         config.databasePasswordText(), config.workerThreads() + 2), true);

@@ -3,6 +3,7 @@ package io.micropay.server;
 import io.micropay.protocol.Limits;
 import io.micropay.pki.Passphrase;
 import io.micropay.pki.PkiLayout;
+import io.micropay.pki.tls.TlsEngineChoice;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -24,11 +25,13 @@ import java.time.Duration;
  * @param handshakeTimeout how long a client has to finish its TLS handshake
  * @param verbosity how much to log about sessions
  * @param databasePassword the ledger database's password, if it needs one (never in the URL)
+ * @param tlsEngine the TLS engine of the payment port
  */
 public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphrase keyPassphrase,
     String databaseUrl, int workerThreads, int ioThreads, int maxSessions, int maxHandshakes,
     long initialBalanceUnits, long maxDepositUnits, Duration idleTimeout,
-    Duration handshakeTimeout, Verbosity verbosity, Passphrase databasePassword) {
+    Duration handshakeTimeout, Verbosity verbosity, Passphrase databasePassword,
+    TlsEngineChoice tlsEngine) {
 
   /** Upper bound of {@code workerThreads}: more only adds contention on 2 to 16 cores. */
   public static final int MAX_WORKER_THREADS = 512;
@@ -39,14 +42,17 @@ public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphr
   /** Upper bound of the timeouts: a day. */
   public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
-  /** A configuration whose ledger database needs no password (Derby, trusted PostgreSQL). */
+  /**
+   * A configuration whose ledger database needs no password (Derby, trusted PostgreSQL), on the
+   * native TLS engine where it loads.
+   */
   public ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphrase keyPassphrase,
       String databaseUrl, int workerThreads, int ioThreads, int maxSessions, int maxHandshakes,
       long initialBalanceUnits, long maxDepositUnits, Duration idleTimeout,
       Duration handshakeTimeout, Verbosity verbosity) {
     this(bindAddress, pki, keyPassphrase, databaseUrl, workerThreads, ioThreads, maxSessions,
         maxHandshakes, initialBalanceUnits, maxDepositUnits, idleTimeout, handshakeTimeout,
-        verbosity, Passphrase.none());
+        verbosity, Passphrase.none(), TlsEngineChoice.automatic());
   }
 
   public ServerConfig {
@@ -65,6 +71,7 @@ public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphr
     }
     requireNoPasswordIn(databaseUrl);
     java.util.Objects.requireNonNull(databasePassword, "databasePassword");
+    java.util.Objects.requireNonNull(tlsEngine, "tlsEngine");
   }
 
   /** One line describing the configuration, for the start-up log; holds no secret. */
@@ -77,7 +84,8 @@ public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphr
         + " idleTimeoutMillis=" + idleTimeout.toMillis()
         + " handshakeTimeoutMillis=" + handshakeTimeout.toMillis()
         + " verbosity=" + verbosity.name().toLowerCase(java.util.Locale.ROOT)
-        + " keyEncrypted=" + keyPassphrase.isPresent();
+        + " keyEncrypted=" + keyPassphrase.isPresent()
+        + " tlsEngine=" + tlsEngine.engine().optionName();
   }
 
   /**

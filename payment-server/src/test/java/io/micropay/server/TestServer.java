@@ -2,6 +2,8 @@ package io.micropay.server;
 
 import io.micropay.pki.Passphrase;
 import io.micropay.pki.tls.ApplicationProtocols;
+import io.micropay.pki.tls.TlsEngine;
+import io.micropay.pki.tls.TlsEngineChoice;
 import io.micropay.protocol.ProtocolVersion;
 import io.micropay.server.ledger.Ledgers;
 import io.micropay.testing.TestPki;
@@ -38,14 +40,17 @@ public final class TestServer implements AutoCloseable {
   /** A server whose settings {@code adjust} may change. */
   public static TestServer start(Path directory,
       java.util.function.UnaryOperator<Settings> adjust) throws IOException {
-    TestPki pki = TestPki.create(directory.resolve("ssl"));
     Settings settings = adjust.apply(new Settings(64, 2_000, 10_000, 1_000_000,
-        Duration.ofMinutes(5), Duration.ofSeconds(5), Verbosity.ALL));
+        Duration.ofMinutes(5), Duration.ofSeconds(5), Verbosity.ALL,
+        TlsEngineChoice.automatic()));
+    // The clients the test makes from this PKI use the server's engine too.
+    TestPki pki = TestPki.create(directory.resolve("ssl"))
+        .usingEngine(settings.tlsEngine().engine());
     ServerConfig config = new ServerConfig(new InetSocketAddress("127.0.0.1", 0), pki.layout(),
         Passphrase.none(), Ledgers.derbyUrl(directory.resolve("data")), 8, 2,
         settings.maxSessions(), settings.maxHandshakes(), settings.initialBalance(),
         settings.maxDeposit(), settings.idleTimeout(), settings.handshakeTimeout(),
-        settings.verbosity());
+        settings.verbosity(), Passphrase.none(), settings.tlsEngine());
     return new TestServer(pki, PaymentServer.start(config));
   }
 
@@ -64,35 +69,42 @@ public final class TestServer implements AutoCloseable {
 
   /** The settings tests vary. */
   public record Settings(int maxSessions, int maxHandshakes, long initialBalance,
-      long maxDeposit, Duration idleTimeout, Duration handshakeTimeout, Verbosity verbosity) {
+      long maxDeposit, Duration idleTimeout, Duration handshakeTimeout, Verbosity verbosity,
+      TlsEngineChoice tlsEngine) {
     public Settings withMaxSessions(int value) {
       return new Settings(value, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
-          handshakeTimeout, verbosity);
+          handshakeTimeout, verbosity, tlsEngine);
     }
 
     public Settings withMaxDeposit(long value) {
       return new Settings(maxSessions, maxHandshakes, initialBalance, value, idleTimeout,
-          handshakeTimeout, verbosity);
+          handshakeTimeout, verbosity, tlsEngine);
     }
 
     public Settings withIdleTimeout(Duration value) {
       return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, value,
-          handshakeTimeout, verbosity);
+          handshakeTimeout, verbosity, tlsEngine);
     }
 
     public Settings withMaxHandshakes(int value) {
       return new Settings(maxSessions, value, initialBalance, maxDeposit, idleTimeout,
-          handshakeTimeout, verbosity);
+          handshakeTimeout, verbosity, tlsEngine);
     }
 
     public Settings withVerbosity(Verbosity value) {
       return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
-          handshakeTimeout, value);
+          handshakeTimeout, value, tlsEngine);
+    }
+
+    /** The server's engine, and its clients' from {@link TestServer#pki}. */
+    public Settings withTlsEngine(TlsEngine value) {
+      return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
+          handshakeTimeout, verbosity, TlsEngineChoice.of(value));
     }
 
     public Settings withHandshakeTimeout(Duration value) {
       return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
-          value, verbosity);
+          value, verbosity, tlsEngine);
     }
   }
 

@@ -2,6 +2,8 @@ package io.micropay.pki;
 
 import io.micropay.pki.tls.ApplicationProtocols;
 import io.micropay.pki.tls.BlockingHandshakes;
+import io.micropay.pki.tls.ClientHelloAlpn;
+import io.micropay.pki.tls.ClientHelloVerdict;
 import io.micropay.pki.tls.HandshakeFailures;
 import io.micropay.pki.tls.PeerCertificates;
 import io.micropay.pki.tls.RenewableKeyManager;
@@ -10,12 +12,14 @@ import io.micropay.pki.tls.TlsEngineChoice;
 import io.micropay.pki.x509.CertificateRejectedException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -47,8 +51,12 @@ public final class TlsFactory {
   private final int handshakeTimeoutMillis;
   private final ApplicationProtocols applicationProtocols;
   private final PeerCertificates peerCertificates;
-  /** Engines made by {@link #newServerEngine} and not yet given to {@link #release}. */
-  private final AtomicLong liveEngines = new AtomicLong();
+  /**
+   * The engines made by {@link #newServerEngine} and not yet given to {@link #release}, with
+   * what each one's ALPN selector decided.
+   */
+  private final Map<SSLEngine, ApplicationProtocols.Selection> liveEngines =
+      new ConcurrentHashMap<>();
 
   TlsFactory(TlsContexts contexts, Path crlFile, int handshakeTimeoutMillis, Clock clock,
       ApplicationProtocols applicationProtocols) {
@@ -209,9 +217,40 @@ public final class TlsFactory {
         : contexts.peerFacing().createSSLEngine(client.getHostString(), client.getPort());
     engine.setUseClientMode(false);
     engine.setSSLParameters(contexts.serverParameters());
-    applicationProtocols.selectFor(engine);
-    liveEngines.incrementAndGet();
+    liveEngines.put(engine, applicationProtocols.selectFor(engine));
     return engine;
+  }
+
+  /**
+   * Whether a server connection whose first input is {@code received} (read, not consumed) may
+   * go on to its engine, or must be refused with {@link ClientHelloAlpn#noApplicationProtocolAlert}
+   * because its client offers only micropay versions this process does not speak (PROTOCOL.md
+   * section 7; the refusal is logged here, with the versions offered).
+   */
+  public ClientHelloVerdict screenClientHello(ByteBuffer received, InetSocketAddress client) {
+    if (applicationProtocols.names().isEmpty()) {
+      return ClientHelloVerdict.PROCEED;
+    }
+    ClientHelloAlpn.Peek peek = ClientHelloAlpn.peek(received);
+    return switch (peek.state()) {
+      case NEED_MORE -> ClientHelloVerdict.NEED_MORE;
+      case UNDECIDED -> ClientHelloVerdict.PROCEED;
+      case READ -> applicationProtocols.select(peek.offered(), String.valueOf(client)) == null
+          ? ClientHelloVerdict.REFUSE : ClientHelloVerdict.PROCEED;
+    };
+  }
+
+  /**
+   * Who the client of {@code engine} (one of {@link #newServerEngine}'s, its handshake finished)
+   * is, as {@link #authenticate(SSLSession)}; throws as a failed handshake would when its ALPN
+   * offer was refused and the engine went on regardless (BoringSSL's does).
+   */
+  public PeerIdentity authenticate(SSLEngine engine) throws SSLException {
+    ApplicationProtocols.Selection selection = liveEngines.get(engine);
+    if (selection != null) {
+      selection.requireAccepted();
+    }
+    return authenticate(engine.getSession());
   }
 
   /**
@@ -227,12 +266,12 @@ public final class TlsFactory {
     } catch (SSLException e) {
       // The other side sent no close_notify: expected of an abrupt close, and nothing to report.
     }
-    liveEngines.decrementAndGet();
+    liveEngines.remove(engine);
   }
 
   /** Engines made by {@link #newServerEngine} and not yet released: 0 when nothing leaks. */
   public long liveEngines() {
-    return liveEngines.get();
+    return liveEngines.size();
   }
 
   /**
@@ -249,11 +288,12 @@ public final class TlsFactory {
    * is. On failure the socket is closed and the exception says why (see {@link #describe}).
    */
   public PeerIdentity handshake(SSLSocket socket) throws IOException {
-    applicationProtocols.selectFor(socket);
+    ApplicationProtocols.Selection selection = applicationProtocols.selectFor(socket);
     BlockingHandshakes.run(socket, handshakeTimeoutMillis);
     try {
+      selection.requireAccepted();
       return authenticate(socket.getSession());
-    } catch (SSLPeerUnverifiedException e) {
+    } catch (SSLException e) {
       socket.close();
       throw e;
     }

@@ -13,6 +13,8 @@ import io.micropay.pki.Role;
 import io.micropay.pki.TlsFactory;
 import io.micropay.pki.Validity;
 import io.micropay.pki.tls.ApplicationProtocols;
+import io.micropay.pki.tls.TlsEngine;
+import io.micropay.pki.tls.TlsEngineChoice;
 import io.micropay.pki.x509.CertificateSigner;
 import io.micropay.pki.x509.Pem;
 import io.micropay.pki.x509.SubjectAltNames;
@@ -35,10 +37,25 @@ import java.util.List;
 public final class TestPki {
   private final PkiLayout layout;
   private final CertificateAuthority ca;
+  private final TlsEngineChoice engine;
 
-  private TestPki(PkiLayout layout, CertificateAuthority ca) {
+  private TestPki(PkiLayout layout, CertificateAuthority ca, TlsEngineChoice engine) {
     this.layout = layout;
     this.ca = ca;
+    this.engine = engine;
+  }
+
+  /**
+   * The same PKI, whose TLS factories use {@code tlsEngine} (the default is the native one
+   * where it loads): for tests that must hold on both engines.
+   */
+  public TestPki usingEngine(TlsEngine tlsEngine) {
+    return new TestPki(layout, ca, TlsEngineChoice.of(tlsEngine));
+  }
+
+  /** The engine of the TLS factories this makes. */
+  public TlsEngineChoice engine() {
+    return engine;
   }
 
   /** A CA in {@code directory} with a server certificate and no peers yet. */
@@ -48,7 +65,7 @@ public final class TestPki {
         ExistingCa.REFUSE, Clock.systemUTC());
     CertificateAuthority ca = CertificateAuthority.open(layout, Passphrase.none(),
         Clock.systemUTC());
-    TestPki pki = new TestPki(layout, ca);
+    TestPki pki = new TestPki(layout, ca, TlsEngineChoice.automatic());
     ca.issueWithNewKey(new LeafRequest(Role.SERVER, "localhost",
             List.of(SubjectAltNames.parse("DNS:localhost"), SubjectAltNames.parse("IP:127.0.0.1")),
             validNow(), ExistingCertificate.REFUSE),
@@ -96,7 +113,7 @@ public final class TestPki {
   /** A TLS factory for operator {@code name} (issuing its certificate if needed). */
   public TlsFactory operatorTls(String name) {
     Identity identity = operator(name);
-    return TlsFactory.builder().forLayout(layout)
+    return TlsFactory.builder().forLayout(layout).engine(engine)
         .identity(identity.certificate(), identity.key(), Passphrase.none(), Role.OPERATOR)
         .build();
   }
@@ -159,7 +176,7 @@ public final class TestPki {
 
   /** A TLS factory for the server that selects among {@code protocols}. */
   public TlsFactory serverTls(int handshakeTimeoutMillis, ApplicationProtocols protocols) {
-    return TlsFactory.builder().forLayout(layout)
+    return TlsFactory.builder().forLayout(layout).engine(engine)
         .identity(layout.serverCertificate(), layout.serverKey(), Passphrase.none(), Role.SERVER)
         .handshakeTimeoutMillis(handshakeTimeoutMillis).applicationProtocols(protocols).build();
   }
@@ -173,7 +190,7 @@ public final class TestPki {
   public TlsFactory peerTls(String name, int handshakeTimeoutMillis,
       ApplicationProtocols protocols) {
     Identity identity = peer(name);
-    return TlsFactory.builder().forLayout(layout)
+    return TlsFactory.builder().forLayout(layout).engine(engine)
         .identity(identity.certificate(), identity.key(), Passphrase.none(), Role.PEER)
         .handshakeTimeoutMillis(handshakeTimeoutMillis).applicationProtocols(protocols).build();
   }

@@ -47,6 +47,7 @@ final class CaCommands {
     }
     return TlsFactory.builder().forLayout(config.pki())
         .identity(config.certificate(), config.key(), config.keyPassphrase(), Role.PEER)
-        .handshakeTimeoutMillis((int) config.connectTimeout().toMillis()).build();
+        .handshakeTimeoutMillis((int) config.connectTimeout().toMillis())
+        .engine(config.tlsEngine()).build();
   }
 }

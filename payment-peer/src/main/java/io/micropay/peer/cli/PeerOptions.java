@@ -10,6 +10,8 @@ import io.micropay.peer.control.ControlProtocol;
 import io.micropay.pki.Passphrase;
 import io.micropay.pki.PkiException;
 import io.micropay.pki.PkiLayout;
+import io.micropay.pki.tls.TlsEngine;
+import io.micropay.pki.tls.TlsEngineChoice;
 import io.micropay.pki.x509.Pem;
 import io.micropay.pki.x509.Subjects;
 import io.micropay.pki.cli.DurationConverter;
@@ -18,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -111,6 +114,12 @@ final class PeerOptions {
           + "(default: ${DEFAULT-VALUE}).")
   Duration decisionTimeout;
 
+  @Option(scope = ScopeType.INHERIT,
+      names = "--tls-engine", paramLabel = "<boringssl|jdk>",
+      description = "The TLS engine of every connection and the listener: boringssl (native, "
+          + "the default where its library loads) or jdk. Both check the same things.")
+  TlsEngine tlsEngine;
+
   /** The configuration for a peer that decides incoming payments by {@code policy}. */
   PeerConfig config(AcceptPolicy policy, long autoMaxUnits, Duration promptTimeout) {
     PkiLayout layout = new PkiLayout(sslDirectory);
@@ -119,8 +128,17 @@ final class PeerOptions {
       return new PeerConfig(layout, identity[0], identity[1],
           Passphrase.fromFileOrEnvironment(keyPassphraseFile, keyPassphraseEnvironment),
           servers.addresses(), listenPort, connectTimeout, replyTimeout, decisionTimeout, promptTimeout,
-          policy, autoMaxUnits, REPORT_ATTEMPTS, PeerConfig.DEFAULT_REPORT_WAIT);
+          policy, autoMaxUnits, REPORT_ATTEMPTS, PeerConfig.DEFAULT_REPORT_WAIT, engine());
     } catch (IllegalArgumentException e) {
+      throw new PeerFailure(Kind.GENERAL, e.getMessage(), e);
+    }
+  }
+
+  /** The engine asked for, or the default; a usage error when it cannot run here. */
+  private TlsEngineChoice engine() {
+    try {
+      return TlsEngineChoice.of(Optional.ofNullable(tlsEngine));
+    } catch (PkiException e) {
       throw new PeerFailure(Kind.GENERAL, e.getMessage(), e);
     }
   }

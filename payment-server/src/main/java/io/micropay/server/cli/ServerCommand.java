@@ -3,6 +3,8 @@ package io.micropay.server.cli;
 import io.micropay.protocol.Limits;
 import io.micropay.pki.PkiException;
 import io.micropay.pki.PkiLayout;
+import io.micropay.pki.tls.TlsEngine;
+import io.micropay.pki.tls.TlsEngineChoice;
 import io.micropay.pki.cli.DurationConverter;
 import io.micropay.pki.cli.StandardCommandLine;
 import io.micropay.pki.cli.VersionProvider;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -139,6 +142,12 @@ public final class ServerCommand implements Callable<Integer> {
           + "changes), all (also every message in and out) (default: ${DEFAULT-VALUE}).")
   Verbosity verbosity;
 
+  @Option(names = "--tls-engine", paramLabel = "<boringssl|jdk>",
+      description = "The TLS engine of the payment port: boringssl (native, the default where "
+          + "its library loads) or jdk. Both check the same things; the operator endpoint "
+          + "always uses the JDK's.")
+  TlsEngine tlsEngine;
+
   @Option(names = "--key-passphrase-file", paramLabel = "<file>",
       description = "The server key's passphrase is the first line of this file.")
   Path keyPassphraseFile;
@@ -186,7 +195,8 @@ public final class ServerCommand implements Callable<Integer> {
               keyPassphraseEnvironment),
           ledger.url(), threads != null ? threads : Math.max(8, 4 * cores),
           ioThreads != null ? ioThreads : cores, maxSessions, maxHandshakes, initialBalance,
-          maxDeposit, idleTimeout, handshakeTimeout, verbosity, ledger.password());
+          maxDeposit, idleTimeout, handshakeTimeout, verbosity, ledger.password(),
+          TlsEngineChoice.of(Optional.ofNullable(tlsEngine)));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -3,6 +3,7 @@ package io.micropay.pki.tls;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * offers. A client that offers no name of the family (or no ALPN at all) gets no name, which
  * means the original protocol. A client offering names of the family but none of ours asks for a
  * version this endpoint does not speak: its handshake fails with {@code no_application_protocol},
- * and the refusal is logged with the names it offered.
+ * and the refusal is logged with the names it offered. BoringSSL's engine cannot fail a handshake
+ * from its selector, so a server asks {@link ClientHelloAlpn} first, and a refusal its selector
+ * saw anyway is acted on right after the handshake ({@link Selection}).
  *
  * @param names the names spoken, newest first; empty for an endpoint without ALPN
  * @param family the prefix every name of the family starts with, say {@code "micropay/"}
@@ -57,20 +60,54 @@ public record ApplicationProtocols(List<String> names, String family) {
     return "";
   }
 
-  /** Makes {@code engine}, a server's, select by {@link #select}. */
-  public void selectFor(SSLEngine engine) {
+  /**
+   * Makes {@code engine}, a server's, select by {@link #select}; the selection says after the
+   * handshake whether the client's offer was refused.
+   */
+  public Selection selectFor(SSLEngine engine) {
+    Selection selection = new Selection();
     if (!names.isEmpty()) {
       engine.setHandshakeApplicationProtocolSelector((SSLEngine e, List<String> offered) ->
-          select(offered, e.getPeerHost() + ":" + e.getPeerPort()));
+          selection.record(offered, select(offered, e.getPeerHost() + ":" + e.getPeerPort())));
     }
+    return selection;
   }
 
-  /** Makes {@code socket}, accepted by a server socket, select by {@link #select}. */
-  public void selectFor(SSLSocket socket) {
+  /** As above, for {@code socket}, accepted by a server socket. */
+  public Selection selectFor(SSLSocket socket) {
+    Selection selection = new Selection();
     if (!names.isEmpty()) {
-      socket.setHandshakeApplicationProtocolSelector(
-          (SSLSocket s, List<String> offered) -> select(offered,
-              String.valueOf(s.getRemoteSocketAddress())));
+      socket.setHandshakeApplicationProtocolSelector((SSLSocket s, List<String> offered) ->
+          selection.record(offered, select(offered, String.valueOf(s.getRemoteSocketAddress()))));
+    }
+    return selection;
+  }
+
+  /**
+   * What a server's selector decided in one handshake. The JDK's engine fails a handshake whose
+   * offer was refused; BoringSSL's goes on without a name, and then this says it was refused.
+   */
+  public static final class Selection {
+    private volatile List<String> refusedOffer;
+
+    private String record(List<String> offered, String selected) {
+      if (selected == null) {
+        refusedOffer = List.copyOf(offered.subList(0, Math.min(offered.size(),
+            MAX_LOGGED_NAMES)));
+      }
+      return selected;
+    }
+
+    /**
+     * Throws what the JDK's engine would have thrown when the client's offer was refused: the
+     * caller closes the connection, as a failed handshake.
+     */
+    public void requireAccepted() throws SSLHandshakeException {
+      List<String> refused = refusedOffer;
+      if (refused != null) {
+        throw new SSLHandshakeException("no_application_protocol: the client offered ALPN "
+            + refused + ", none of the versions this endpoint speaks");
+      }
     }
   }
 }
