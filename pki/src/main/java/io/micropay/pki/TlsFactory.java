@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
@@ -50,6 +51,7 @@ public final class TlsFactory {
   private final Path crlFile;
   private final int handshakeTimeoutMillis;
   private final ApplicationProtocols applicationProtocols;
+  private final Clock clock;
   private final PeerCertificates peerCertificates;
   /**
    * The engines made by {@link #newServerEngine} and not yet given to {@link #release}, with
@@ -64,7 +66,19 @@ public final class TlsFactory {
     this.crlFile = crlFile;
     this.handshakeTimeoutMillis = handshakeTimeoutMillis;
     this.applicationProtocols = applicationProtocols;
+    this.clock = clock;
     this.peerCertificates = new PeerCertificates(contexts, clock);
+  }
+
+  /**
+   * A factory for another peer of this deployment ({@code chain} and {@code key}), sharing this
+   * one's CA, revocations, handshake deadline, ALPN names and engine, with TLS sessions of its
+   * own: for a process that speaks for many peers, as the load generator does, with exactly the
+   * TLS a real peer has.
+   */
+  public TlsFactory forIdentity(List<X509Certificate> chain, PrivateKey key) {
+    return new TlsFactory(contexts.forIdentity(chain, key), crlFile, handshakeTimeoutMillis,
+        clock, applicationProtocols);
   }
 
   /** The TLS engine of the payment connections, and why it is the one. */
@@ -203,20 +217,13 @@ public final class TlsFactory {
     return applicationProtocols;
   }
 
-  /** An engine for one accepted connection of a non-blocking server; requires a peer client. */
-  public SSLEngine newServerEngine() {
-    return newServerEngine(null);
-  }
-
   /**
-   * An engine for the connection accepted from {@code client} (named in the log of a refused
-   * ALPN offer; may be null); requires a peer client and selects the application protocol.
+   * An engine for the connection accepted from {@code client}, who is named in the log of a
+   * refused ALPN offer and tells this connection's handshake from others' ({@link #isResumed});
+   * requires a peer client and selects the application protocol.
    */
   public SSLEngine newServerEngine(InetSocketAddress client) {
-    SSLEngine engine = client == null ? contexts.peerFacing().createSSLEngine()
-        : contexts.peerFacing().createSSLEngine(client.getHostString(), client.getPort());
-    engine.setUseClientMode(false);
-    engine.setSSLParameters(contexts.serverParameters());
+    SSLEngine engine = contexts.newServerEngine(client);
     liveEngines.put(engine, applicationProtocols.selectFor(engine));
     return engine;
   }
@@ -266,7 +273,21 @@ public final class TlsFactory {
     } catch (SSLException e) {
       // The other side sent no close_notify: expected of an abrupt close, and nothing to report.
     }
+    contexts.forget(engine);
     liveEngines.remove(engine);
+  }
+
+  /**
+   * Whether the finished handshake of {@code engine} (one of {@link #newServerEngine}'s) resumed
+   * an earlier TLS session rather than verifying the client's certificate.
+   */
+  public boolean isResumed(SSLEngine engine) {
+    return contexts.isResumed(engine);
+  }
+
+  /** As above, for a socket this factory connected or a server socket of it accepted. */
+  public boolean isResumed(SSLSocket socket) {
+    return contexts.isResumed(socket);
   }
 
   /** Engines made by {@link #newServerEngine} and not yet released: 0 when nothing leaks. */

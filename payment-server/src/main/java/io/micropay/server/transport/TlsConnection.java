@@ -3,6 +3,8 @@ package io.micropay.server.transport;
 import io.micropay.pki.PeerIdentity;
 import io.micropay.pki.TlsFactory;
 import io.micropay.pki.tls.HandshakeFailure;
+import io.micropay.pki.tls.ClientHelloAlpn;
+import io.micropay.pki.tls.ClientHelloVerdict;
 import io.micropay.pki.tls.HandshakeFailures;
 import io.micropay.protocol.LineFramer;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +58,6 @@ final class TlsConnection implements Connection {
   private final TransportLimits limits;
   private final LineFramer lines;
   private final long acceptedNanos;
-  private final long acceptedMillis = System.currentTimeMillis();
   private final InetSocketAddress remote;
   private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
 
@@ -71,6 +73,10 @@ final class TlsConnection implements Connection {
   private long outboundBytes;
   private long lastInputNanos;
   private boolean idleReported;
+  /** The engine's last unwrap took or gave bytes: it may hold plaintext without new input. */
+  private boolean enginePlaintextPending;
+  /** The first record's ALPN offer was read and is acceptable. */
+  private boolean clientHelloScreened;
   private volatile PeerIdentity identity;
   private volatile String applicationProtocol = "";
   private InboundHandler handler;
@@ -311,7 +317,10 @@ final class TlsConnection implements Connection {
     checkFinished(result);
     switch (result.getStatus()) {
       case OK:
-        return result.bytesProduced() > 0 || result.bytesConsumed() > 0;
+        // A wrap that finishes the handshake is progress even when it writes nothing (as
+        // BoringSSL's does): input that came with the client's Finished waits to be unwrapped.
+        return result.bytesProduced() > 0 || result.bytesConsumed() > 0
+            || result.getHandshakeStatus() == HandshakeStatus.FINISHED;
       case BUFFER_OVERFLOW:
         return flush();
       case CLOSED:
@@ -322,18 +331,28 @@ final class TlsConnection implements Connection {
   }
 
   private boolean unwrap() throws SSLException {
-    if (netIn == null || netIn.position() == 0) {
+    boolean hasInput = netIn != null && netIn.position() > 0;
+    if (!hasInput && !enginePlaintextPending) {
       return false;
     }
-    netIn.flip();
+    if (!clientHelloScreened && !screenClientHello()) {
+      return false;
+    }
+    ByteBuffer source = hasInput ? netIn.flip() : EMPTY;
     ByteBuffer plaintext = loop.plaintextBuffer();
     plaintext.clear();
     SSLEngineResult result;
     try {
-      result = engine.unwrap(netIn, plaintext);
+      result = engine.unwrap(source, plaintext);
     } finally {
-      netIn.compact();
+      if (hasInput) {
+        netIn.compact();
+      }
     }
+    // BoringSSL's engine takes in every whole record it is given but returns the plaintext of
+    // at most one record per call (none in the call that finishes the handshake), keeping the
+    // rest: ask again, without new input, until a call neither takes nor gives anything.
+    enginePlaintextPending = result.bytesConsumed() > 0 || result.bytesProduced() > 0;
     checkFinished(result);
     switch (result.getStatus()) {
       case OK:
@@ -351,6 +370,28 @@ final class TlsConnection implements Connection {
       default:
         throw new IllegalStateException("unwrap returned " + result.getStatus());
     }
+  }
+
+  /**
+   * Reads the ALPN offer of the first record before the engine does, and refuses an offer of
+   * only unknown micropay versions with the no_application_protocol alert (PROTOCOL.md section
+   * 7), which BoringSSL's engine cannot send from its selector. False until the engine may go on.
+   */
+  private boolean screenClientHello() {
+    ClientHelloVerdict verdict = tls.screenClientHello(netIn.duplicate().flip(), remote);
+    if (verdict == ClientHelloVerdict.REFUSE) {
+      handshakeFailureReason = HandshakeFailure.Reason.APPLICATION_PROTOCOL;
+      try {
+        channel.write(ClientHelloAlpn.noApplicationProtocolAlert());
+        channel.shutdownOutput();
+        discardInput();
+      } catch (IOException e) {
+        LOG.debug("conn={} the refusal alert did not go out: {}", id, e.getMessage());
+      }
+      closeNow(HandshakeFailures.describe(new SSLHandshakeException("no_application_protocol")));
+    }
+    clientHelloScreened = verdict == ClientHelloVerdict.PROCEED;
+    return clientHelloScreened;
   }
 
   private void growIfFull() {
@@ -372,12 +413,12 @@ final class TlsConnection implements Connection {
   private void onHandshakeFinished() {
     PeerIdentity authenticated;
     try {
-      authenticated = tls.authenticate(engine.getSession());
+      authenticated = tls.authenticate(engine);
     } catch (SSLException e) {
       fail(e);
       return;
     }
-    loop.handshakeFinished(this, isResumed());
+    loop.handshakeFinished(this, tls.isResumed(engine));
     identity = authenticated;
     String agreed = engine.getApplicationProtocol();
     applicationProtocol = agreed == null ? "" : agreed;
@@ -622,13 +663,5 @@ final class TlsConnection implements Connection {
       handshakeFailureReason = classified.reason();
     }
     closeNow(classified.description());
-  }
-
-  /**
-   * Whether the handshake resumed an earlier TLS session: the JDK keeps a resumed session's
-   * creation time, which is then older than this connection.
-   */
-  private boolean isResumed() {
-    return engine.getSession().getCreationTime() < acceptedMillis;
   }
 }

@@ -49,6 +49,7 @@ public final class BlockingHandshakes {
    * closed; a handshake that ran out of time fails with a SocketTimeoutException saying so.
    */
   public static void run(SSLSocket socket, int timeoutMillis) throws IOException {
+    NativeTls.enableResumption(socket);
     int previousTimeoutMillis = socket.getSoTimeout();
     long startNanos = System.nanoTime();
     var deadline = HandshakeDeadline.arm(socket, timeoutMillis);

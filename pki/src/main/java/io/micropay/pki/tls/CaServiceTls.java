@@ -9,6 +9,7 @@ import java.security.cert.CertPathValidatorException.BasicReason;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -42,7 +43,7 @@ public final class CaServiceTls {
           new TrustManager[] {new SignedByCa(VerifiedSignatures.uncached(ca))},
           new SecureRandom());
       context.getServerSessionContext().setSessionTimeout(TlsContexts.SESSION_TIMEOUT_SECONDS);
-      SSLParameters parameters = TlsPolicy.parameters(context.getSupportedSSLParameters());
+      SSLParameters parameters = TlsPolicy.parameters(Optional.empty());
       parameters.setWantClientAuth(true);
       return new CaServiceTls(context, parameters);
     } catch (GeneralSecurityException e) {

@@ -36,33 +36,28 @@ final class CaTrustManager extends X509ExtendedTrustManager {
   private final Role expectedServerRole;
   private final Role expectedClientRole;
   private final X509ExtendedTrustManager pkix;
+  private final VerifiedHandshakes verifiedHandshakes;
 
   /**
    * @param signatures the CA, and the certificates whose signature it already verified
    * @param revocation where the CRL comes from
    * @param expectedServerRole the role a TLS server must have when this side is the client:
    *     {@link Role#SERVER} when dialling the payment server, {@link Role#PEER} when dialling a
-   *     payee, {@link Role#CA_SERVICE} when dialling the CA service. TLS clients must always
-   *     be peers (see the other constructor).
+   *     payee, {@link Role#CA_SERVICE} when dialling the CA service
+   * @param expectedClientRole the role a TLS client must have when this side is the server:
+   *     {@link Role#PEER} everywhere but the payment server's operator endpoint, which admits
+   *     only {@link Role#OPERATOR}
+   * @param verifiedHandshakes told of every socket and engine whose chain passed
    */
   CaTrustManager(VerifiedSignatures signatures, RevocationSource revocation, Clock clock,
-      Role expectedServerRole) {
-    this(signatures, revocation, clock, expectedServerRole, Role.PEER);
-  }
-
-  /**
-   * As above, and the role a TLS client must have when this side is the server: {@link
-   * Role#PEER} everywhere but the payment server's operator endpoint, which admits only
-   * {@link Role#OPERATOR}.
-   */
-  CaTrustManager(VerifiedSignatures signatures, RevocationSource revocation, Clock clock,
-      Role expectedServerRole, Role expectedClientRole) {
+      Role expectedServerRole, Role expectedClientRole, VerifiedHandshakes verifiedHandshakes) {
     this.signatures = signatures;
     this.revocation = revocation;
     this.clock = clock;
     this.expectedServerRole = expectedServerRole;
     this.expectedClientRole = expectedClientRole;
     this.pkix = jdkPkixTrustManager(signatures.ca());
+    this.verifiedHandshakes = verifiedHandshakes;
   }
 
   @Override
@@ -70,6 +65,7 @@ final class CaTrustManager extends X509ExtendedTrustManager {
       throws CertificateException {
     check(chain, expectedClientRole);
     pkix.checkClientTrusted(chain, jdkAuthType(authType), socket);
+    verifiedHandshakes.record(socket);
   }
 
   @Override
@@ -77,6 +73,7 @@ final class CaTrustManager extends X509ExtendedTrustManager {
       throws CertificateException {
     check(chain, expectedClientRole);
     pkix.checkClientTrusted(chain, jdkAuthType(authType), engine);
+    verifiedHandshakes.record(engine);
   }
 
   @Override
@@ -91,6 +88,7 @@ final class CaTrustManager extends X509ExtendedTrustManager {
       throws CertificateException {
     check(chain, expectedServerRole);
     pkix.checkServerTrusted(chain, jdkAuthType(authType), socket);
+    verifiedHandshakes.record(socket);
   }
 
   @Override
@@ -98,6 +96,7 @@ final class CaTrustManager extends X509ExtendedTrustManager {
       throws CertificateException {
     check(chain, expectedServerRole);
     pkix.checkServerTrusted(chain, jdkAuthType(authType), engine);
+    verifiedHandshakes.record(engine);
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.micropay.pki.tls;
 
 import java.security.Provider;
 import java.util.Optional;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocket;
 import org.conscrypt.Conscrypt;
 
 /**
@@ -26,6 +28,24 @@ final class NativeTls {
   /** Why the native engine cannot be used here; empty when it can. */
   static Optional<String> failure() {
     return Optional.ofNullable(LOADED.failure());
+  }
+
+  /**
+   * Makes a native {@code engine} issue and take TLS session tickets, which Conscrypt leaves
+   * off unless asked: without them a TLS 1.3 session cannot be resumed. The JDK's engines are
+   * left as they are.
+   */
+  static void enableResumption(SSLEngine engine) {
+    if (LOADED.provider() != null && Conscrypt.isConscrypt(engine)) {
+      Conscrypt.setUseSessionTickets(engine, true);
+    }
+  }
+
+  /** As above, for a socket. */
+  static void enableResumption(SSLSocket socket) {
+    if (LOADED.provider() != null && Conscrypt.isConscrypt(socket)) {
+      Conscrypt.setUseSessionTickets(socket, true);
+    }
   }
 
   /** What was loaded, for the log line that names the engine in use. */

@@ -55,7 +55,7 @@ public final class PinnedCaTls {
 
   /** Client parameters with micropay's protocols and suites. */
   public SSLParameters parameters() {
-    return TlsPolicy.parameters(context.getSupportedSSLParameters());
+    return TlsPolicy.parameters(Optional.empty());
   }
 
   /** The CA the service presented, once a handshake accepted it. */

@@ -8,6 +8,7 @@ import io.micropay.pki.x509.CertificateRejectedException;
 import io.micropay.pki.x509.Pem;
 import io.micropay.pki.x509.Subjects;
 import io.micropay.pki.x509.VerifiedSignatures;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -18,10 +19,13 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
@@ -47,14 +51,29 @@ public final class TlsContexts {
   private final Role role;
   private final Clock clock;
   private final TlsEngineChoice engine;
-  private final SSLContext serverFacing;
-  private final SSLContext peerFacing;
-  private final SSLContext caFacing;
-  private final SSLContext operatorFacing;
-  private final SSLContext operatorClient;
-  private final SSLParameters paymentParameters;
-  private final SSLParameters httpsParameters;
+  private final VerifiedHandshakes verifiedHandshakes = new VerifiedHandshakes();
+  /** The contexts made so far: each is made when first asked for (a bench client needs one). */
+  private final Map<Purpose, SSLContext> contexts = new ConcurrentHashMap<>();
   private volatile LoadedIdentity identity;
+
+  /** What a context is for: the roles it requires of the other side, and its engine. */
+  private enum Purpose {
+    SERVER_FACING(Role.SERVER, Role.PEER, false),
+    PEER_FACING(Role.PEER, Role.PEER, false),
+    CA_FACING(Role.CA_SERVICE, Role.PEER, true),
+    OPERATOR_FACING(Role.SERVER, Role.OPERATOR, true),
+    OPERATOR_CLIENT(Role.SERVER, Role.PEER, true);
+
+    final Role serverRole;
+    final Role clientRole;
+    final boolean https;
+
+    Purpose(Role serverRole, Role clientRole, boolean https) {
+      this.serverRole = serverRole;
+      this.clientRole = clientRole;
+      this.https = https;
+    }
+  }
 
   /**
    * This process's own certificate and its account name (CN).
@@ -66,23 +85,13 @@ public final class TlsContexts {
   }
 
   private TlsContexts(VerifiedSignatures signatures, RevocationSource revocation,
-      RenewableKeyManager keyManager, Role role, Clock clock, TlsEngineChoice engine)
-      throws GeneralSecurityException {
+      RenewableKeyManager keyManager, Role role, Clock clock, TlsEngineChoice engine) {
     this.signatures = signatures;
     this.revocation = revocation;
     this.keyManager = keyManager;
     this.role = role;
     this.clock = clock;
     this.engine = engine;
-    Optional<Provider> payments = engine.provider();
-    Optional<Provider> https = Optional.empty();
-    this.serverFacing = context(payments, keyManager, trust(Role.SERVER, Role.PEER));
-    this.peerFacing = context(payments, keyManager, trust(Role.PEER, Role.PEER));
-    this.caFacing = context(https, keyManager, trust(Role.CA_SERVICE, Role.PEER));
-    this.operatorFacing = context(https, keyManager, trust(Role.SERVER, Role.OPERATOR));
-    this.operatorClient = context(https, keyManager, trust(Role.SERVER, Role.PEER));
-    this.paymentParameters = TlsPolicy.parameters(peerFacing.getSupportedSSLParameters());
-    this.httpsParameters = TlsPolicy.parameters(caFacing.getSupportedSSLParameters());
     this.identity = identityOf(keyManager.current().certificate());
   }
 
@@ -108,13 +117,28 @@ public final class TlsContexts {
       throw new PkiException("cannot use " + certificateFile + ": " + e.getMessage(), e);
     }
     requireMatchingKey(chain.get(0), key, certificateFile.toString(), keyFile.toString());
+    return new TlsContexts(signatures, revocation,
+        new RenewableKeyManager(new RenewableKeyManager.Identity(chain, key)), role, clock,
+        engine);
+  }
+
+  /**
+   * Contexts for another identity of this deployment ({@code chain} and {@code key}), sharing
+   * this one's CA, revocations, role and engine, with sessions of their own: for a process that
+   * speaks for many peers (the load generator). Checked as {@link #load} checks.
+   */
+  public TlsContexts forIdentity(List<X509Certificate> chain, PrivateKey key) {
     try {
-      return new TlsContexts(signatures, revocation,
-          new RenewableKeyManager(new RenewableKeyManager.Identity(chain, key)), role, clock,
-          engine);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("could not make a TLS context (" + engine.describe() + ")", e);
+      CertificateChecker.check(chain.get(0), signatures, revocation::crlFor, clock.instant(),
+          Optional.of(role));
+    } catch (CertificateRejectedException e) {
+      throw new PkiException("cannot use " + Subjects.describe(chain.get(0)) + ": "
+          + e.getMessage(), e);
     }
+    requireMatchingKey(chain.get(0), key, Subjects.describe(chain.get(0)), "its key");
+    return new TlsContexts(signatures, revocation,
+        new RenewableKeyManager(new RenewableKeyManager.Identity(chain, key)), role, clock,
+        engine);
   }
 
   /**
@@ -139,8 +163,7 @@ public final class TlsContexts {
     requireMatchingKey(leaf, key, "the renewed certificate", "its key");
     keyManager.replace(new RenewableKeyManager.Identity(chain, key));
     identity = renewed;
-    for (SSLContext context
-        : List.of(serverFacing, peerFacing, caFacing, operatorFacing, operatorClient)) {
+    for (SSLContext context : contexts.values()) {
       forgetSessions(context.getServerSessionContext());
       forgetSessions(context.getClientSessionContext());
     }
@@ -179,6 +202,19 @@ public final class TlsContexts {
     return identity;
   }
 
+  /**
+   * Whether the finished handshake of {@code endpoint} (an SSLSocket or SSLEngine of these
+   * contexts) resumed an earlier session instead of verifying a certificate chain.
+   */
+  public boolean isResumed(Object endpoint) {
+    return verifiedHandshakes.resumed(endpoint);
+  }
+
+  /** Forgets what is known of {@code engine}'s handshake: its connection is closed. */
+  public void forget(SSLEngine engine) {
+    verifiedHandshakes.forget(engine);
+  }
+
   /** The engine of the payment connections, and why it was chosen. */
   public TlsEngineChoice engine() {
     return engine;
@@ -186,59 +222,63 @@ public final class TlsContexts {
 
   /** For dialling the payment server: its certificate must have the server role. */
   public SSLContext serverFacing() {
-    return serverFacing;
+    return context(Purpose.SERVER_FACING);
   }
 
   /** For accepting peers and dialling payees: the other side must have the peer role. */
   public SSLContext peerFacing() {
-    return peerFacing;
+    return context(Purpose.PEER_FACING);
   }
 
   /** For dialling the CA service: its certificate must have the CA service role. */
   public SSLContext caFacing() {
-    return caFacing;
+    return context(Purpose.CA_FACING);
   }
 
   /** For the payment server's operator endpoint (HTTPS): clients must be operators. */
   public SSLContext operatorFacing() {
-    return operatorFacing;
+    return context(Purpose.OPERATOR_FACING);
   }
 
   /** For an operator's HTTPS client dialling that endpoint: it must be a payment server. */
   public SSLContext operatorClient() {
-    return operatorClient;
+    return context(Purpose.OPERATOR_CLIENT);
+  }
+
+  /**
+   * A server engine for a peer-facing connection accepted from {@code client}: client
+   * certificate required, session tickets on.
+   */
+  public SSLEngine newServerEngine(InetSocketAddress client) {
+    SSLEngine engine = peerFacing().createSSLEngine(client.getHostString(), client.getPort());
+    engine.setUseClientMode(false);
+    engine.setSSLParameters(serverParameters());
+    NativeTls.enableResumption(engine);
+    return engine;
   }
 
   /** Fresh parameters for a payment server socket or engine: client certificate required. */
   public SSLParameters serverParameters() {
-    return needingClientCertificate(copy(paymentParameters));
+    return needingClientCertificate(TlsPolicy.parameters(engine.provider()));
   }
 
   /** Fresh parameters for a payment client socket. */
   public SSLParameters clientParameters() {
-    return copy(paymentParameters);
+    return TlsPolicy.parameters(engine.provider());
   }
 
   /** Fresh parameters for an HTTPS server (the JDK engine): client certificate required. */
   public SSLParameters httpsServerParameters() {
-    return needingClientCertificate(copy(httpsParameters));
+    return needingClientCertificate(TlsPolicy.parameters(Optional.empty()));
   }
 
   /** Fresh parameters for an HTTPS client (the JDK engine). */
   public SSLParameters httpsClientParameters() {
-    return copy(httpsParameters);
+    return TlsPolicy.parameters(Optional.empty());
   }
 
   private static SSLParameters needingClientCertificate(SSLParameters parameters) {
     parameters.setNeedClientAuth(true);
-    return parameters;
-  }
-
-  private static SSLParameters copy(SSLParameters base) {
-    SSLParameters parameters = new SSLParameters();
-    parameters.setProtocols(base.getProtocols());
-    parameters.setCipherSuites(base.getCipherSuites());
-    parameters.setUseCipherSuitesOrder(true);
     return parameters;
   }
 
@@ -256,17 +296,27 @@ public final class TlsContexts {
   }
 
   private CaTrustManager trust(Role serverRole, Role clientRole) {
-    return new CaTrustManager(signatures, revocation, clock, serverRole, clientRole);
+    return new CaTrustManager(signatures, revocation, clock, serverRole, clientRole,
+        verifiedHandshakes);
   }
 
-  private static SSLContext context(Optional<Provider> provider, RenewableKeyManager keyManager,
-      CaTrustManager trust) throws GeneralSecurityException {
-    SSLContext context = provider.isPresent() ? SSLContext.getInstance("TLS", provider.get())
-        : SSLContext.getInstance("TLS");
-    context.init(new KeyManager[] {keyManager}, new TrustManager[] {trust}, new SecureRandom());
-    context.getServerSessionContext().setSessionTimeout(SESSION_TIMEOUT_SECONDS);
-    context.getClientSessionContext().setSessionTimeout(SESSION_TIMEOUT_SECONDS);
-    return context;
+  private SSLContext context(Purpose purpose) {
+    return contexts.computeIfAbsent(purpose, this::newContext);
+  }
+
+  private SSLContext newContext(Purpose purpose) {
+    Optional<Provider> provider = purpose.https ? Optional.empty() : engine.provider();
+    try {
+      SSLContext context = TlsPolicy.newContext(provider);
+      context.init(new KeyManager[] {keyManager}, new TrustManager[] {trust(purpose.serverRole,
+          purpose.clientRole)}, new SecureRandom());
+      context.getServerSessionContext().setSessionTimeout(SESSION_TIMEOUT_SECONDS);
+      context.getClientSessionContext().setSessionTimeout(SESSION_TIMEOUT_SECONDS);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("could not make a TLS context (" + engine.describe() + ")",
+          e);
+    }
   }
 
   private static void requireMatchingKey(X509Certificate certificate, PrivateKey key,

@@ -4,7 +4,14 @@ import io.micropay.pki.SystemDefaults;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /**
@@ -43,8 +50,39 @@ public final class TlsPolicy {
     // Loading this class ran the static initialiser; nothing more to do.
   }
 
-  /** Parameters with micropay's protocols and suites, out of what {@code supported} offers. */
-  static SSLParameters parameters(SSLParameters supported) {
+  /** Suites micropay allows that each provider has, by provider name ("" for the JDK's). */
+  private static final Map<String, List<String>> SUITES = new ConcurrentHashMap<>();
+
+  /** An SSLContext of {@code provider}, or of the JDK's default provider; not initialised. */
+  static SSLContext newContext(Optional<Provider> provider) throws NoSuchAlgorithmException {
+    return provider.isPresent() ? SSLContext.getInstance("TLS", provider.get())
+        : SSLContext.getInstance("TLS");
+  }
+
+  /**
+   * Fresh parameters with micropay's protocols and suites, out of what {@code provider} (the
+   * JDK's when empty) offers.
+   */
+  static SSLParameters parameters(Optional<Provider> provider) {
+    List<String> suites = SUITES.computeIfAbsent(provider.map(Provider::getName).orElse(""),
+        name -> allowedSuites(provider));
+    SSLParameters parameters = new SSLParameters();
+    parameters.setProtocols(PROTOCOLS.toArray(String[]::new));
+    parameters.setCipherSuites(suites.toArray(String[]::new));
+    parameters.setUseCipherSuitesOrder(true);
+    return parameters;
+  }
+
+  private static List<String> allowedSuites(Optional<Provider> provider) {
+    SSLParameters supported;
+    try {
+      SSLContext context = newContext(provider);
+      context.init(null, null, null);
+      supported = context.getSupportedSSLParameters();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("no TLS in " + provider.map(Provider::getName)
+          .orElse("the JDK"), e);
+    }
     Set<String> available = Set.copyOf(Arrays.asList(supported.getCipherSuites()));
     List<String> suites = new ArrayList<>();
     for (String suite : CIPHER_SUITES) {
@@ -52,10 +90,6 @@ public final class TlsPolicy {
         suites.add(suite);
       }
     }
-    SSLParameters parameters = new SSLParameters();
-    parameters.setProtocols(PROTOCOLS.toArray(String[]::new));
-    parameters.setCipherSuites(suites.toArray(String[]::new));
-    parameters.setUseCipherSuitesOrder(true);
-    return parameters;
+    return List.copyOf(suites);
   }
 }
