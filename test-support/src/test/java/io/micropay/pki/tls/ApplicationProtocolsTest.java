@@ -14,16 +14,21 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * ALPN through the TLS factory, over real loopback handshakes: the newest common name wins, a
- * client with no name of the family gets none (the original protocol), and a client asking only
- * for versions the server does not know is refused at the handshake, with a reason.
+ * ALPN through the TLS factory, over real loopback handshakes on each engine: the newest common
+ * name wins, a client with no name of the family gets none (the original protocol), and a client
+ * asking only for versions the server does not know is refused, with a reason.
  */
 @Timeout(60)
+@ParameterizedClass
+@EnumSource(TlsEngine.class)
 class ApplicationProtocolsTest {
   private static final int TIMEOUT_MILLIS = 5_000;
   private static final ApplicationProtocols SERVER =
@@ -32,11 +37,14 @@ class ApplicationProtocolsTest {
   @TempDir
   Path directory;
 
+  @Parameter
+  TlsEngine engine;
+
   private TestPki pki;
 
   @BeforeEach
   void makePki() {
-    pki = TestPki.create(directory.resolve("ssl"));
+    pki = TestPki.create(directory.resolve("ssl")).usingEngine(engine);
   }
 
   @Test
@@ -67,20 +75,35 @@ class ApplicationProtocolsTest {
     assertEquals("", handshake(new ApplicationProtocols(List.of("http/1.1"), "http/")));
   }
 
+  /**
+   * On a blocking server socket the JDK's engine refuses at the handshake with the
+   * no_application_protocol alert. BoringSSL's cannot fail a handshake from its ALPN selector, and
+   * a server socket cannot read the ClientHello before it (the payment server's transport can,
+   * and sends the alert on both engines: OpensslClientTest): the handshake completes and the
+   * server closes the connection at once, before a byte of the protocol, with the same reason.
+   */
   @Test
   void aClientOfferingOnlyUnknownVersionsIsRefusedWithAReason() throws Exception {
     try (HandshakeRecorder server = new HandshakeRecorder(pki.serverTls(TIMEOUT_MILLIS,
         SERVER))) {
       TlsFactory client = pki.peerTls("alice", TIMEOUT_MILLIS,
           new ApplicationProtocols(List.of("micropay/3"), "micropay/"));
-      IOException refused = assertThrows(IOException.class, () -> {
+      if (engine == TlsEngine.JDK) {
+        IOException refused = assertThrows(IOException.class, () -> {
+          try (SSLSocket socket = client.connectToServer("127.0.0.1", server.port(),
+              TIMEOUT_MILLIS)) {
+            socket.getInputStream().read();
+          }
+        });
+        assertTrue(TlsFactory.describe(refused).contains("no common protocol version"),
+            TlsFactory.describe(refused));
+      } else {
         try (SSLSocket socket = client.connectToServer("127.0.0.1", server.port(),
             TIMEOUT_MILLIS)) {
-          socket.getInputStream().read();
+          assertEquals("", TlsFactory.negotiatedProtocol(socket));
+          assertEquals(-1, socket.getInputStream().read());
         }
-      });
-      assertTrue(TlsFactory.describe(refused).contains("no common protocol version"),
-          TlsFactory.describe(refused));
+      }
       Outcome outcome = server.next();
       assertFalse(outcome.succeeded());
       assertTrue(outcome.failure().contains("no common protocol version"), outcome.failure());

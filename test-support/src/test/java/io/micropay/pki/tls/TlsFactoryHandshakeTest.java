@@ -23,26 +23,35 @@ import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real TLS handshakes over loopback through the {@link TlsFactory}: a good peer gets in, and every
- * kind of bad certificate or protocol is refused with a reason that names the problem.
+ * Real TLS handshakes over loopback through the {@link TlsFactory}, on each engine: a good peer
+ * gets in, and every kind of bad certificate or protocol is refused with a reason that names the
+ * problem.
  */
 @Timeout(60)
+@ParameterizedClass
+@EnumSource(TlsEngine.class)
 class TlsFactoryHandshakeTest {
   private static final int TIMEOUT_MILLIS = 5_000;
 
   @TempDir
   Path directory;
 
+  @Parameter
+  TlsEngine engine;
+
   private TestPki pki;
 
   @BeforeEach
   void makePki() {
-    pki = TestPki.create(directory.resolve("ssl"));
+    pki = TestPki.create(directory.resolve("ssl")).usingEngine(engine);
   }
 
   @Test
@@ -147,7 +156,7 @@ class TlsFactoryHandshakeTest {
 
   @Test
   void aPeerChecksTheServerCertificateAgainstTheHostItDialled() throws Exception {
-    TestPki elsewhere = TestPki.create(directory.resolve("elsewhere"));
+    TestPki elsewhere = TestPki.create(directory.resolve("elsewhere")).usingEngine(engine);
     elsewhere.ca().issueWithNewKey(new io.micropay.pki.CertificateAuthority.LeafRequest(
             io.micropay.pki.Role.SERVER, "pay.example",
             List.of(io.micropay.pki.x509.SubjectAltNames.parse("DNS:pay.example")),
