@@ -1,6 +1,8 @@
 package io.micropay.loadgen;
 
 import io.micropay.pki.PkiLayout;
+import io.micropay.pki.tls.TlsEngine;
+import io.micropay.pki.tls.TlsEngineChoice;
 import io.micropay.pki.cli.StandardCommandLine;
 import io.micropay.pki.cli.VersionProvider;
 import io.micropay.server.ledger.Ledger;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -90,6 +93,18 @@ public final class BenchCommand implements Callable<Integer> {
           + "on a throwaway PostgreSQL when the postgresql package is installed.")
   boolean noPostgres;
 
+  @Option(names = "--tls-engines", defaultValue = "boringssl,jdk", split = ",",
+      paramLabel = "<engine>",
+      description = "The server's TLS engines to compare, in one run: scenarios 1 to 3 run on "
+          + "each; scenario 2 on PostgreSQL and scenario 4 on the first (default: "
+          + "${DEFAULT-VALUE}).")
+  List<TlsEngine> tlsEngines;
+
+  @Option(names = "--client-tls-engine", paramLabel = "<engine>",
+      description = "The TLS engine of the simulated peers (default: the native one where it "
+          + "loads, as a real peer's).")
+  TlsEngine clientTlsEngine;
+
   @Option(names = "--server-jar", defaultValue = "payment-server/target/payment-server.jar",
       description = "The server to measure (default: ${DEFAULT-VALUE}).")
   Path serverJar;
@@ -141,23 +156,38 @@ public final class BenchCommand implements Callable<Integer> {
     BenchPki pki = BenchPki.create(new PkiLayout(out.resolve("ssl")));
     List<String> names = names(peersAtOnce());
     List<X509Certificate> certificates = pki.issueInMemory(names);
-    BulkClients clients = new BulkClients(pki.caCertificate(), certificates,
+    TlsEngineChoice clientEngine = TlsEngineChoice.of(Optional.ofNullable(clientTlsEngine));
+    BulkClients clients = new BulkClients(pki.clientTls(clientEngine), certificates,
         pki.sharedPrivateKey());
     List<Result> results = new ArrayList<>();
-    if (scenarios.contains("handshakes")) {
-      results.addAll(handshakes(measurement, pki, clients));
-    }
-    if (scenarios.contains("transfers")) {
-      results.addAll(transfers(measurement, pki, clients, names));
-    }
-    if (scenarios.contains("p2p")) {
-      try (ServerUnderTest server = startServer(pki, "p2p")) {
-        results.addAll(new PeerToPeerScenario(pki, server.port()).run(
-            measurement.watching(server.handle()), pairs, p2pRate));
+    for (TlsEngine engine : tlsEngines) {
+      String engines = "server " + engine.optionName() + ", clients "
+          + clientEngine.engine().optionName();
+      String label = engine.optionName() + " engine";
+      if (scenarios.contains("handshakes")) {
+        handshakes(measurement, pki, clients, engine, engines).forEach(row ->
+            results.add(row.on(label)));
+      }
+      if (scenarios.contains("transfers")) {
+        results.add(derbyTransfers(measurement, pki, clients, names, engine).on(label));
+      }
+      if (scenarios.contains("p2p")) {
+        try (ServerUnderTest server = startServer(pki, "p2p-" + label, engine)) {
+          new PeerToPeerScenario(pki, server.port(), TlsEngineChoice.of(engine)).run(
+              measurement.watching(server.handle()), pairs, p2pRate).forEach(row ->
+              results.add(row.on(label)));
+        }
       }
     }
+    TlsEngine first = tlsEngines.get(0);
+    if (scenarios.contains("transfers")) {
+      results.addAll(postgresTransfers(measurement, pki, clients, names, first));
+    }
+    if (scenarios.contains("handshakes")) {
+      results.addAll(opensslBaseline(pki));
+    }
     if (scenarios.contains("sessions")) {
-      try (ServerUnderTest server = startServer(pki, "sessions")) {
+      try (ServerUnderTest server = startServer(pki, "sessions", first)) {
         results.addAll(new SessionsScenario(clients, server, names).run(
             measurement.watching(server.handle()), sessions));
       }
@@ -165,19 +195,14 @@ public final class BenchCommand implements Callable<Integer> {
     return results;
   }
 
-  /** Scenario 1 with Java clients, then openssl s_time against micropay and s_server. */
-  private List<Result> handshakes(Measurement measurement, BenchPki pki, BulkClients clients)
-      throws Exception {
+  /** Scenario 1 with Java clients, then openssl s_time, against micropay on {@code engine}. */
+  private List<Result> handshakes(Measurement measurement, BenchPki pki, BulkClients clients,
+      TlsEngine engine, String engines) throws Exception {
     List<Result> results = new ArrayList<>();
-    String opensslPeer = "opensslclient";
-    pki.issuePeerFiles(opensslPeer);
-    PkiLayout layout = pki.layout();
-    OpensslTime.ClientFiles files = new OpensslTime.ClientFiles(
-        layout.peerCertificate(opensslPeer), layout.peerKey(opensslPeer),
-        layout.caCertificate());
-    int opensslSeconds = (int) Math.max(1, Math.ceil(seconds));
-    try (ServerUnderTest server = startServer(pki, "handshakes")) {
-      HandshakeScenario scenario = new HandshakeScenario(clients, server.port());
+    OpensslTime.ClientFiles files = opensslClient(pki);
+    try (ServerUnderTest server = startServer(pki, "handshakes-" + engine.optionName(),
+        engine)) {
+      HandshakeScenario scenario = new HandshakeScenario(clients, server.port(), engines);
       for (int count : handshakeClients) {
         results.addAll(scenario.run(measurement.watching(server.handle()), count));
       }
@@ -185,35 +210,65 @@ public final class BenchCommand implements Callable<Integer> {
       for (boolean resume : new boolean[] {false, true}) {
         Optional<Duration> before = serverCpu.used();
         Result row = OpensslTime.run((resume ? "resumed" : "full") + ", s_time -> micropay",
-            server.port(), files, resume, OpensslTime.OVERLONG_PATH, opensslSeconds,
+            server.port(), files, resume, OpensslTime.OVERLONG_PATH, opensslSeconds(),
             "openssl client, 1 at a time; micropay answers 230 and closes");
         // s_time's own CPU is not the load generator's: only the server's is charged here.
         results.add(row.withCpu(new CpuUse(CpuClock.millisBetween(before, serverCpu.used()),
             -1)));
       }
     }
+    return results;
+  }
+
+  /** The handshake baseline: openssl s_time against openssl s_server, once per run. */
+  private List<Result> opensslBaseline(BenchPki pki) throws Exception {
+    List<Result> results = new ArrayList<>();
+    PkiLayout layout = pki.layout();
     try (OpensslTime.Server baseline = new OpensslTime.Server(layout.serverCertificate(),
         layout.serverKey(), layout.caCertificate(), out.resolve("s_server.log"))) {
       for (boolean resume : new boolean[] {false, true}) {
         results.add(OpensslTime.run((resume ? "resumed" : "full") + ", s_time -> s_server",
-            baseline.port(), files, resume, "/", opensslSeconds,
+            baseline.port(), opensslClient(pki), resume, "/", opensslSeconds(),
             "baseline: openssl s_server -www, 1 at a time"));
       }
     }
     return results;
   }
 
-  private List<Result> transfers(Measurement measurement, BenchPki pki, BulkClients clients,
-      List<String> names) throws Exception {
+  private static OpensslTime.ClientFiles opensslClient(BenchPki pki) {
+    String name = "opensslclient";
+    PkiLayout layout = pki.layout();
+    if (!Files.exists(layout.peerCertificate(name))) {
+      pki.issuePeerFiles(name);
+    }
+    return new OpensslTime.ClientFiles(layout.peerCertificate(name), layout.peerKey(name),
+        layout.caCertificate());
+  }
+
+  private int opensslSeconds() {
+    return (int) Math.max(1, Math.ceil(seconds));
+  }
+
+  /** Scenario 2 on a Derby ledger, at each --payers, on a server with {@code engine}. */
+  private List<Result> derbyTransfers(Measurement measurement, BenchPki pki,
+      BulkClients clients, List<String> names, TlsEngine engine) throws Exception {
     List<Result> results = new ArrayList<>();
-    try (ServerUnderTest server = startServer(pki, "transfers")) {
-      int firstPayer = TransferScenario.PAYEES;
-      TransferScenario scenario = new TransferScenario(clients, firstPayer, server.port());
+    try (ServerUnderTest server = startServer(pki, "transfers-" + engine.optionName(),
+        engine)) {
+      TransferScenario scenario = new TransferScenario(clients, TransferScenario.PAYEES,
+          server.port());
       scenario.register(names, maxPayers());
       for (int count : payers) {
         results.add(scenario.run(measurement.watching(server.handle()), names, count));
       }
     }
+    return results;
+  }
+
+  /** Scenario 2 at the largest --payers on PostgreSQL: one server, then two on one database. */
+  private List<Result> postgresTransfers(Measurement measurement, BenchPki pki,
+      BulkClients clients, List<String> names, TlsEngine engine) throws Exception {
+    List<Result> results = new ArrayList<>();
     if (noPostgres) {
       return results;
     }
@@ -227,7 +282,7 @@ public final class BenchCommand implements Callable<Integer> {
     // server's CPU is counted: PostgreSQL's own processes are not.
     try (PostgresServer postgres = PostgresServer.start(List.of("max_connections=200"))) {
       String url = postgres.createDatabase("bench");
-      try (ServerUnderTest server = startServer(pki, "transfers-postgres",
+      try (ServerUnderTest server = startServer(pki, "transfers-postgres", engine,
           List.of("--db-url", url))) {
         TransferScenario scenario = new TransferScenario(clients, TransferScenario.PAYEES,
             server.port());
@@ -238,9 +293,9 @@ public final class BenchCommand implements Callable<Integer> {
       // Two servers on one database, acting as one service (shared books, shared online
       // list), the payers split between them; the CPU is both servers' together.
       String shared = postgres.createDatabase("bench_two_servers");
-      try (ServerUnderTest first = startServer(pki, "transfers-postgres-a",
+      try (ServerUnderTest first = startServer(pki, "transfers-postgres-a", engine,
               List.of("--db-url", shared));
-          ServerUnderTest second = startServer(pki, "transfers-postgres-b",
+          ServerUnderTest second = startServer(pki, "transfers-postgres-b", engine,
               List.of("--db-url", shared))) {
         TransferScenario scenario = new TransferScenario(clients, TransferScenario.PAYEES,
             first.port(), second.port());
@@ -252,15 +307,17 @@ public final class BenchCommand implements Callable<Integer> {
     return results;
   }
 
-  ServerUnderTest startServer(BenchPki pki, String label) throws IOException {
-    return startServer(pki, label, List.of());
+  ServerUnderTest startServer(BenchPki pki, String label, TlsEngine engine)
+      throws IOException {
+    return startServer(pki, label, engine, List.of());
   }
 
-  private ServerUnderTest startServer(BenchPki pki, String label, List<String> extraOptions)
-      throws IOException {
+  private ServerUnderTest startServer(BenchPki pki, String label, TlsEngine engine,
+      List<String> extraOptions) throws IOException {
     List<String> options = new ArrayList<>(List.of("--max-sessions",
         Integer.toString(peersAtOnce() + 100), "--initial-balance", "1000000000000",
-        "--idle-timeout", "1h", "--verbosity", "events"));
+        "--idle-timeout", "1h", "--verbosity", "events", "--tls-engine",
+        engine.optionName()));
     options.addAll(extraOptions);
     List<String> jvm = serverJvmOptions.stream().filter(option -> !option.isBlank()).toList();
     return ServerUnderTest.start(serverJar, jvm, pki.layout().directory(),
@@ -321,6 +378,9 @@ public final class BenchCommand implements Callable<Integer> {
     requireEach("--ledger-batches", ledgerBatches, Ledger.MAX_BATCH_COMMANDS);
     requireRange("--pairs", pairs, 1, MAX_PAIRS);
     requireRange("--p2p-rate", p2pRate, 0, MAX_P2P_RATE);
+    if (tlsEngines.isEmpty() || tlsEngines.size() != Set.copyOf(tlsEngines).size()) {
+      throw usage("--tls-engines takes each engine at most once, was " + tlsEngines);
+    }
   }
 
   private void requireEach(String option, List<Integer> values, int max) {

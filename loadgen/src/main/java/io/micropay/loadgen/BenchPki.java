@@ -9,7 +9,9 @@ import io.micropay.pki.KeyAlgorithm;
 import io.micropay.pki.Passphrase;
 import io.micropay.pki.PkiLayout;
 import io.micropay.pki.Role;
+import io.micropay.pki.TlsFactory;
 import io.micropay.pki.Validity;
+import io.micropay.pki.tls.TlsEngineChoice;
 import io.micropay.pki.x509.CertificateSigner;
 import io.micropay.pki.x509.Pem;
 import io.micropay.pki.x509.SubjectAltNames;
@@ -82,6 +84,19 @@ final class BenchPki {
           sharedKeys.getPublic(), Role.PEER, List.of(), validity));
     }
     return certificates;
+  }
+
+  /**
+   * A TLS factory as a real peer's (from files, checked), for the simulated peers to derive
+   * their own from: its CA, CRL and engine are theirs.
+   */
+  TlsFactory clientTls(TlsEngineChoice engine) {
+    String name = "benchclient";
+    issuePeerFiles(name);
+    return TlsFactory.builder().forLayout(layout)
+        .identity(layout.peerCertificate(name), layout.peerKey(name), Passphrase.none(),
+            Role.PEER)
+        .engine(engine).build();
   }
 
   PrivateKey sharedPrivateKey() {

@@ -1,52 +1,36 @@
 package io.micropay.loadgen;
 
-import io.micropay.pki.tls.FixedIdentityKeyManager;
-import io.micropay.pki.tls.TlsPolicy;
+import io.micropay.pki.TlsFactory;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
- * TLS for thousands of simulated peers in one process. Each peer gets its own small SSLContext,
- * made on first use: a client session cache is keyed by host and port, not by identity, so
- * peers sharing one context would resume each other's sessions and speak as each other. The
- * trust side is shared: the server's certificate is checked against the CA and the host, with
- * micropay's protocol policy.
+ * TLS for thousands of simulated peers in one process, through the product's own TLS factory:
+ * each peer is a {@link TlsFactory#forIdentity} of one factory, so it connects exactly as a real
+ * peer does (protocols, suites, trust and host checks, engine), with a session cache of its own,
+ * made on first use. Sessions are cached by host and port, not by identity, so peers sharing one
+ * cache would resume each other's sessions and speak as each other.
  */
 final class BulkClients {
+  private final TlsFactory base;
   private final List<X509Certificate> certificates;
   private final PrivateKey key;
-  private final TrustManager[] trust;
-  private final SecureRandom random = new SecureRandom();
-  private final Map<Integer, SSLContext> contexts = new ConcurrentHashMap<>();
+  private final Map<Integer, TlsFactory> peers = new ConcurrentHashMap<>();
 
-  BulkClients(X509Certificate ca, List<X509Certificate> certificates, PrivateKey key) {
+  /**
+   * @param base a factory of this deployment whose CA, CRL, engine and ALPN names every
+   *     simulated peer shares
+   * @param certificates the peers' certificates, all for {@code key}
+   */
+  BulkClients(TlsFactory base, List<X509Certificate> certificates, PrivateKey key) {
+    this.base = base;
     this.certificates = certificates;
     this.key = key;
-    try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      store.setCertificateEntry("ca", ca);
-      TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-      factory.init(store);
-      this.trust = factory.getTrustManagers();
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot build the bench clients' trust", e);
-    }
   }
 
   /**
@@ -54,45 +38,24 @@ final class BulkClients {
    * this peer's last session when the server allows it.
    */
   SSLSocket connect(int port, int index, int timeoutMillis) throws IOException {
-    return connect(context(index), port, timeoutMillis);
-  }
-
-  /**
-   * As {@link #connect}, but always a full handshake: a new context has no session to resume.
-   */
-  SSLSocket connectFresh(int port, int index, int timeoutMillis) throws IOException {
-    return connect(newContext(index), port, timeoutMillis);
-  }
-
-  private static SSLSocket connect(SSLContext context, int port, int timeoutMillis)
-      throws IOException {
-    Socket plain = new Socket();
-    plain.connect(new InetSocketAddress("127.0.0.1", port), timeoutMillis);
-    plain.setTcpNoDelay(true);
-    SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain,
-        "127.0.0.1", port, true);
-    SSLParameters parameters = new SSLParameters();
-    parameters.setProtocols(TlsPolicy.PROTOCOLS.toArray(String[]::new));
-    parameters.setEndpointIdentificationAlgorithm("HTTPS");
-    socket.setSSLParameters(parameters);
+    SSLSocket socket = peer(index).connectToServer("127.0.0.1", port, timeoutMillis);
     socket.setSoTimeout(timeoutMillis);
-    socket.startHandshake();
     return socket;
   }
 
-  private SSLContext context(int index) {
-    return contexts.computeIfAbsent(index, this::newContext);
+  /** As {@link #connect}, after dropping this peer's sessions: always a full handshake. */
+  SSLSocket connectFresh(int port, int index, int timeoutMillis) throws IOException {
+    peer(index).forgetSessions();
+    return connect(port, index, timeoutMillis);
   }
 
-  private SSLContext newContext(int index) {
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(new KeyManager[] {
-          new FixedIdentityKeyManager(List.of(certificates.get(index)), key)}, trust,
-          random);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot build a bench client's TLS context", e);
-    }
+  /** Whether {@code socket}, peer {@code index}'s, resumed a session instead of a full handshake. */
+  boolean resumed(int index, SSLSocket socket) {
+    return peer(index).isResumed(socket);
+  }
+
+  private TlsFactory peer(int index) {
+    return peers.computeIfAbsent(index,
+        number -> base.forIdentity(List.of(certificates.get(number)), key));
   }
 }

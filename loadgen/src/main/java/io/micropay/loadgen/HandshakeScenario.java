@@ -4,6 +4,7 @@ import io.micropay.protocol.Reply;
 import io.micropay.protocol.Request;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -11,7 +12,8 @@ import javax.net.ssl.SSLSocket;
  * session tickets), beside the OpenSSL baseline. Each simulated connection shakes hands, sends one
  * request and reads its reply (so the server has checked the client certificate and the client
  * holds the session ticket), then closes. Before login every request is answered
- * {@code 220 AUTH_FAIL}, which costs the server nothing.
+ * {@code 220 AUTH_FAIL}, which costs the server nothing. Each row counts the handshakes that
+ * resumed, so a "resumed" row that did not resume (or a "full" one that did) says so.
  */
 final class HandshakeScenario {
   static final String NAME = "1 handshakes";
@@ -19,21 +21,40 @@ final class HandshakeScenario {
 
   private final BulkClients clients;
   private final int port;
+  private final String engines;
 
-  HandshakeScenario(BulkClients clients, int port) {
+  /**
+   * @param engines the engines of the server and the clients, for the notes
+   *     ({@code server boringssl, clients boringssl})
+   */
+  HandshakeScenario(BulkClients clients, int port, String engines) {
     this.clients = clients;
     this.port = port;
+    this.engines = engines;
   }
 
   /** Full and resumed handshakes by {@code count} concurrent clients, each its own peer. */
   List<Result> run(Measurement measurement, int count) throws Exception {
     List<Result> results = new ArrayList<>();
-    results.add(measurement.run(NAME, "full, " + clientsLabel(count), count,
-        index -> () -> roundTrip(clients.connectFresh(port, index, TIMEOUT_MILLIS)),
-        "Java client; handshake + one request"));
-    results.add(measurement.run(NAME, "resumed, " + clientsLabel(count), count,
-        index -> () -> roundTrip(clients.connect(port, index, TIMEOUT_MILLIS)),
-        "Java client; handshake + one request"));
+    for (boolean resume : new boolean[] {false, true}) {
+      LongAdder resumed = new LongAdder();
+      LongAdder total = new LongAdder();
+      Result row = measurement.run(NAME, (resume ? "resumed, " : "full, ")
+              + clientsLabel(count), count,
+          index -> () -> {
+            SSLSocket socket = resume ? clients.connect(port, index, TIMEOUT_MILLIS)
+                : clients.connectFresh(port, index, TIMEOUT_MILLIS);
+            roundTrip(socket);
+            total.increment();
+            if (clients.resumed(index, socket)) {
+              resumed.increment();
+            }
+          }, "");
+      results.add(new Result(row.scenario(), row.variant(), row.concurrency(),
+          row.operations(), row.seconds(), row.p50Millis(), row.p99Millis(), row.maxMillis(),
+          "Java client (the peer's TLS factory); " + engines + "; handshake + one request; "
+              + percent(resumed.sum(), total.sum()) + " resumed", row.cpu()));
+    }
     return results;
   }
 
@@ -41,6 +62,10 @@ final class HandshakeScenario {
     try (ProtocolSession session = new ProtocolSession(socket)) {
       session.expect(new Request.ListOnline(), Reply.AUTH_FAIL);
     }
+  }
+
+  private static String percent(long part, long whole) {
+    return whole == 0 ? "none" : Math.round(100.0 * part / whole) + "%";
   }
 
   static String clientsLabel(int count) {

@@ -6,6 +6,7 @@ import io.micropay.peer.ServerAddress;
 import io.micropay.peer.PeerNode;
 import io.micropay.pki.Passphrase;
 import io.micropay.pki.PkiLayout;
+import io.micropay.pki.tls.TlsEngineChoice;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +27,13 @@ final class PeerToPeerScenario {
 
   private final BenchPki pki;
   private final int serverPort;
+  private final TlsEngineChoice engine;
 
-  PeerToPeerScenario(BenchPki pki, int serverPort) {
+  /** Peers on {@code engine}, as the server under test: peer to peer, both ends use it. */
+  PeerToPeerScenario(BenchPki pki, int serverPort, TlsEngineChoice engine) {
     this.pki = pki;
     this.serverPort = serverPort;
+    this.engine = engine;
   }
 
   /**
@@ -69,9 +73,10 @@ final class PeerToPeerScenario {
     pki.issuePeerFiles(name);
     PkiLayout layout = pki.layout();
     PeerConfig config = new PeerConfig(layout, layout.peerCertificate(name),
-        layout.peerKey(name), Passphrase.none(), List.of(new ServerAddress("127.0.0.1", serverPort)), 0, TIMEOUT, TIMEOUT,
-        TIMEOUT, TIMEOUT.dividedBy(2), AcceptPolicy.AUTO, 1_000_000, 3,
-        PeerConfig.DEFAULT_REPORT_WAIT);
+        layout.peerKey(name), Passphrase.none(),
+        List.of(new ServerAddress("127.0.0.1", serverPort)), 0, TIMEOUT, TIMEOUT, TIMEOUT,
+        TIMEOUT.dividedBy(2), AcceptPolicy.AUTO, 1_000_000, 3, PeerConfig.DEFAULT_REPORT_WAIT,
+        engine);
     PeerNode node = PeerNode.connect(config, message -> { }, (question, timeout) ->
         Optional.empty());
     node.register();

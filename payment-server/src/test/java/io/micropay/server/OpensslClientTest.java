@@ -3,6 +3,7 @@ package io.micropay.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micropay.pki.tls.TlsEngine;
 import io.micropay.testing.OpenSsl;
 import io.micropay.testing.TestPki;
 import java.nio.charset.StandardCharsets;
@@ -12,20 +13,33 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The real {@code openssl s_client}, with a peer certificate, as an independent client: it
- * registers, logs in, lists and exits, and the reply bytes are checked exactly; with
- * {@code -alpn} it gets version 2, version 1, or a refusal, as PROTOCOL.md section 7 says.
+ * The real {@code openssl s_client}, with a peer certificate, as an independent client of a
+ * server on each TLS engine: it registers, logs in, lists and exits, and the reply bytes are
+ * checked exactly; with {@code -alpn} it gets version 2, version 1, or a refusal, as PROTOCOL.md
+ * section 7 says.
  */
 @Timeout(60)
+@ParameterizedClass(name = "{0} engine")
+@EnumSource(TlsEngine.class)
 class OpensslClientTest {
   @TempDir
   Path directory;
 
+  @Parameter
+  TlsEngine engine;
+
+  private TestServer start() throws java.io.IOException {
+    return TestServer.start(directory, settings -> settings.withTlsEngine(engine));
+  }
+
   @Test
   void opensslDrivesASessionAndGetsTheExactReplyBytes() throws Exception {
-    try (TestServer server = TestServer.start(directory)) {
+    try (TestServer server = start()) {
       TestPki.Identity alice = server.pki().peer("alice");
       String input = "REGISTER#alice\r\nalice#6000\nList\r\nExit\r\n";
       OpenSsl.Result result = OpenSsl.run(Duration.ofSeconds(30),
@@ -43,7 +57,7 @@ class OpensslClientTest {
 
   @Test
   void opensslWithoutAClientCertificateIsRefused() throws Exception {
-    try (TestServer server = TestServer.start(directory)) {
+    try (TestServer server = start()) {
       OpenSsl.Result result = OpenSsl.run(Duration.ofSeconds(30),
           "List\r\n".getBytes(StandardCharsets.US_ASCII), "s_client", "-connect",
           "127.0.0.1:" + server.port(), "-CAfile",
@@ -56,7 +70,7 @@ class OpensslClientTest {
 
   @Test
   void opensslOfferingVersion2GetsItSelected() throws Exception {
-    try (TestServer server = TestServer.start(directory)) {
+    try (TestServer server = start()) {
       OpenSsl.Result result = alpnClient(server, "micropay/2", "PING\r\nExit\r\n");
       assertTrue(result.stdout().contains("ALPN protocol: micropay/2"), result.output());
       assertTrue(result.stdout().contains("PONG\r\nBye\r\n"), result.output());
@@ -65,7 +79,7 @@ class OpensslClientTest {
 
   @Test
   void opensslOfferingOnlyAnUnknownVersionIsRefusedAtTheHandshake() throws Exception {
-    try (TestServer server = TestServer.start(directory)) {
+    try (TestServer server = start()) {
       OpenSsl.Result result = alpnClient(server, "micropay/3", "List\r\n");
       assertTrue(result.output().contains("no application protocol"), result.output());
       assertTrue(!result.stdout().contains("220") && !result.stdout().contains("230"),
@@ -75,7 +89,7 @@ class OpensslClientTest {
 
   @Test
   void opensslOfferingAnotherFamilySpeaksVersion1() throws Exception {
-    try (TestServer server = TestServer.start(directory)) {
+    try (TestServer server = start()) {
       OpenSsl.Result result = alpnClient(server, "http/1.1", "PING\r\nExit\r\n");
       assertTrue(result.stdout().contains("No ALPN negotiated"), result.output());
       assertTrue(result.stdout().contains("230 Input format error\r\nBye\r\n"),

@@ -81,6 +81,14 @@ public final class TlsFactory {
         clock, applicationProtocols);
   }
 
+  /**
+   * Drops the TLS sessions this factory could resume, so that its next connection makes a full
+   * handshake (the load generator measures both kinds).
+   */
+  public void forgetSessions() {
+    contexts.forgetSessions();
+  }
+
   /** The TLS engine of the payment connections, and why it is the one. */
   public TlsEngineChoice engine() {
     return contexts.engine();

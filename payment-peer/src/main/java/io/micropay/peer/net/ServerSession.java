@@ -86,9 +86,13 @@ public final class ServerSession implements AutoCloseable {
     return socket.getLocalAddress();
   }
 
-  /** Whether the session has ended (the server closed it, or this peer did). */
+  /**
+   * Whether the session has ended (the server closed it, or this peer did). A closed socket
+   * counts before its reader has noticed: BoringSSL's socket closes itself on a failed read,
+   * and a request sent meanwhile must wait for the reconnect rather than fail on it at once.
+   */
   public boolean isEnded() {
-    return replies.isEnded();
+    return replies.isEnded() || socket.isClosed();
   }
 
   /** How the session ended, in words; only once {@link #isEnded()}. */
@@ -259,7 +263,7 @@ public final class ServerSession implements AutoCloseable {
   }
 
   private void send(Request request) throws IOException {
-    if (replies.isEnded()) {
+    if (isEnded()) {
       throw new SessionEndedException(replies.endDescription());
     }
     // A memo goes only to a server that speaks version 2; version 1 would refuse the line.

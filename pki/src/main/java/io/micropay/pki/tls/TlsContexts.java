@@ -17,7 +17,6 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,8 +26,6 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManager;
 
 /**
@@ -163,18 +160,25 @@ public final class TlsContexts {
     requireMatchingKey(leaf, key, "the renewed certificate", "its key");
     keyManager.replace(new RenewableKeyManager.Identity(chain, key));
     identity = renewed;
-    for (SSLContext context : contexts.values()) {
-      forgetSessions(context.getServerSessionContext());
-      forgetSessions(context.getClientSessionContext());
-    }
+    forgetSessions();
   }
 
-  /** The private key presented now, for a renewal request signed by this process. */
+  /**
+   * Drops every TLS session these contexts could resume, as a server and as a client: the
+   * contexts are made anew on next use, with empty session caches and new ticket keys, so no
+   * session or ticket of before resumes (BoringSSL's sessions cannot be invalidated one by one).
+   * Connections open now go on with the contexts they were made with.
+   */
+  public void forgetSessions() {
+    contexts.clear();
+  }
+
   /** The certificate chain and key as they are now, read together (a renewal replaces both). */
   public RenewableKeyManager.Identity currentIdentity() {
     return keyManager.current();
   }
 
+  /** The private key presented now, for a renewal request signed by this process. */
   public PrivateKey privateKey() {
     return keyManager.current().key();
   }
@@ -284,15 +288,6 @@ public final class TlsContexts {
 
   private static LoadedIdentity identityOf(X509Certificate leaf) {
     return new LoadedIdentity(leaf, Subjects.commonName(leaf).orElseThrow());
-  }
-
-  private static void forgetSessions(SSLSessionContext sessions) {
-    for (byte[] id : Collections.list(sessions.getIds())) {
-      SSLSession session = sessions.getSession(id);
-      if (session != null) {
-        session.invalidate();
-      }
-    }
   }
 
   private CaTrustManager trust(Role serverRole, Role clientRole) {

@@ -11,6 +11,8 @@ import io.micropay.peer.PeerFailure;
 import io.micropay.peer.PeerNode;
 import io.micropay.pki.Passphrase;
 import io.micropay.pki.TlsFactory;
+import io.micropay.pki.tls.TlsEngine;
+import io.micropay.pki.tls.TlsEngineChoice;
 import io.micropay.protocol.LineReader;
 import io.micropay.protocol.Wire;
 import io.micropay.server.ProtocolClient;
@@ -29,23 +31,32 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Who can do what with which certificate: mallory's valid certificate gets her nothing of
- * alice's, and a revoked peer is cut off by the server and by peer listeners without restarts.
+ * Who can do what with which certificate, with the server and the peers on each TLS engine:
+ * mallory's valid certificate gets her nothing of alice's, and a revoked peer is cut off by the
+ * server and by peer listeners without restarts.
  */
 @Timeout(60)
+@ParameterizedClass(name = "{0} engine")
+@EnumSource(TlsEngine.class)
 class IdentityAndRevocationTest {
   private static final int TIMEOUT_MILLIS = 5_000;
 
   @TempDir
   Path directory;
 
+  @Parameter
+  TlsEngine engine;
+
   private TestServer server;
 
   @BeforeEach
   void start() throws IOException {
-    server = TestServer.start(directory);
+    server = TestServer.start(directory, settings -> settings.withTlsEngine(engine));
   }
 
   @AfterEach
@@ -98,7 +109,8 @@ class IdentityAndRevocationTest {
     try (PeerNode bob = PeerNode.connect(new PeerConfig(server.pki().layout(),
         bobIdentity.certificate(), bobIdentity.key(), Passphrase.none(),
         List.of(new ServerAddress("127.0.0.1", server.port())), 0, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-        Duration.ofSeconds(5), AcceptPolicy.AUTO, 1_000_000, 3, Duration.ofSeconds(5)), message -> {
+        Duration.ofSeconds(5), AcceptPolicy.AUTO, 1_000_000, 3, Duration.ofSeconds(5),
+        TlsEngineChoice.of(engine)), message -> {
         }, (question, timeout) -> Optional.empty())) {
       bob.register();
       bob.goOnline();
@@ -118,7 +130,8 @@ class IdentityAndRevocationTest {
     PeerFailure failure = assertThrows(PeerFailure.class, () -> PeerNode.connect(new PeerConfig(
         server.pki().layout(), alice.certificate(), alice.key(), Passphrase.none(),
         List.of(new ServerAddress("127.0.0.1", server.port())), 0, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-        Duration.ofSeconds(5), AcceptPolicy.AUTO, 1, 3, Duration.ofSeconds(5)), message -> {
+        Duration.ofSeconds(5), AcceptPolicy.AUTO, 1, 3, Duration.ofSeconds(5),
+        TlsEngineChoice.of(engine)), message -> {
         }, (question, timeout) -> Optional.empty()));
     assertTrue(failure.getMessage().contains("was revoked"), failure.getMessage());
   }

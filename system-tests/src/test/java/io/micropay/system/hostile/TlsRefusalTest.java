@@ -10,6 +10,8 @@ import io.micropay.peer.ServerAddress;
 import io.micropay.peer.PeerNode;
 import io.micropay.pki.Passphrase;
 import io.micropay.pki.TlsFactory;
+import io.micropay.pki.tls.TlsEngine;
+import io.micropay.pki.tls.TlsEngineChoice;
 import io.micropay.protocol.LineReader;
 import io.micropay.protocol.Wire;
 import io.micropay.server.ProtocolClient;
@@ -32,21 +34,26 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The TLS negative matrix, against the payment server and against a peer listener, through Java
- * clients and the real {@code openssl s_client}: every case is refused before any protocol
- * reply, and the target keeps serving good clients afterwards.
+ * clients and the real {@code openssl s_client}, with the server and the peer on each TLS
+ * engine: every case is refused before any protocol reply, and the target keeps serving good
+ * clients afterwards.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
+@ParameterizedClass(name = "{0} engine")
+@org.junit.jupiter.params.provider.EnumSource(TlsEngine.class)
 class TlsRefusalTest {
   private static final int TIMEOUT_MILLIS = 5_000;
   private static final Duration OPENSSL_TIMEOUT = Duration.ofSeconds(30);
@@ -57,26 +64,31 @@ class TlsRefusalTest {
   private PeerNode bob;
   private TlsFactory alice;
 
+  @Parameter
+  TlsEngine engine;
+
   /** Where the attack goes: the server's port or bob's listener. */
   enum Target { SERVER, PEER_LISTENER }
 
-  @BeforeAll
+  @BeforeParameterizedClassInvocation
   void start() throws IOException {
     directory = Files.createTempDirectory("tls-refusal");
-    server = TestServer.start(directory, settings -> settings.withVerbosity(Verbosity.EVENTS));
+    server = TestServer.start(directory, settings -> settings.withVerbosity(Verbosity.EVENTS)
+        .withTlsEngine(engine));
     TestPki.Identity bobIdentity = server.pki().peer("bob");
     bob = PeerNode.connect(new PeerConfig(server.pki().layout(), bobIdentity.certificate(),
         bobIdentity.key(), Passphrase.none(),
         List.of(new ServerAddress("127.0.0.1", server.port())), 0,
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-        Duration.ofSeconds(5), AcceptPolicy.AUTO, 1_000_000, 3, Duration.ofSeconds(5)), message -> {
+        Duration.ofSeconds(5), AcceptPolicy.AUTO, 1_000_000, 3, Duration.ofSeconds(5),
+        TlsEngineChoice.of(engine)), message -> {
         }, (question, timeout) -> Optional.empty());
     bob.register();
     bob.goOnline();
     alice = server.pki().peerTls("alice", TIMEOUT_MILLIS);
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   void stop() {
     bob.close();
     server.close();
@@ -172,6 +184,33 @@ class TlsRefusalTest {
         "127.0.0.1:" + port(target), "-quiet", "-ign_eof",
         "-cert", good.certificate().toString(), "-key", good.key().toString());
     assertTrue(hasProtocolReply(result.stdout()), result.output());
+  }
+
+  /**
+   * A TLS 1.2 client that starts a renegotiation on its established connection gets no reply
+   * to what it sends next: the JDK's engine answers with handshake_failure, BoringSSL's with
+   * no_renegotiation, and both end the connection. Renegotiating first makes the test fail-able:
+   * the same line without it is answered (the control above).
+   */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.EnumSource(Target.class)
+  void aTls12ClientThatRenegotiatesIsCutOff(Target target) throws Exception {
+    TestPki.Identity good = server.pki().peer("alice");
+    String reply;
+    try (SSLSocket socket = RogueTlsClient.presenting(good, List.of("TLSv1.2"))
+        .connect(port(target), TIMEOUT_MILLIS)) {
+      assertEquals("TLSv1.2", socket.getSession().getProtocol());
+      try {
+        socket.startHandshake();
+        socket.getOutputStream().write(Wire.encodeLine(firstLine(target)));
+        socket.getOutputStream().flush();
+        reply = LineReader.forReplies(socket.getInputStream()).readLine();
+      } catch (IOException refused) {
+        reply = null;
+      }
+    }
+    assertEquals(null, reply, "a renegotiated connection got a protocol reply");
+    assertStillServes(target);
   }
 
   @ParameterizedTest(name = "{0}")
