@@ -169,7 +169,8 @@ public final class BenchCommand implements Callable<Integer> {
             results.add(row.on(label)));
       }
       if (scenarios.contains("transfers")) {
-        results.add(derbyTransfers(measurement, pki, clients, names, engine).on(label));
+        derbyTransfers(measurement, pki, clients, names, engine).forEach(row ->
+            results.add(row.on(label)));
       }
       if (scenarios.contains("p2p")) {
         try (ServerUnderTest server = startServer(pki, "p2p-" + label, engine)) {

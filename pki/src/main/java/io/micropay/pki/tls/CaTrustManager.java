@@ -48,15 +48,19 @@ final class CaTrustManager extends X509ExtendedTrustManager {
    *     {@link Role#PEER} everywhere but the payment server's operator endpoint, which admits
    *     only {@link Role#OPERATOR}
    * @param verifiedHandshakes told of every socket and engine whose chain passed
+   * @param engine the engine these checks serve: with the native one, the JDK's PKIX checks
+   *     verify signatures with BoringSSL too
    */
   CaTrustManager(VerifiedSignatures signatures, RevocationSource revocation, Clock clock,
-      Role expectedServerRole, Role expectedClientRole, VerifiedHandshakes verifiedHandshakes) {
+      Role expectedServerRole, Role expectedClientRole, VerifiedHandshakes verifiedHandshakes,
+      TlsEngineChoice engine) {
     this.signatures = signatures;
     this.revocation = revocation;
     this.clock = clock;
     this.expectedServerRole = expectedServerRole;
     this.expectedClientRole = expectedClientRole;
-    this.pkix = jdkPkixTrustManager(signatures.ca());
+    this.pkix = jdkPkixTrustManager(signatures.ca(), engine.engine() == TlsEngine.BORINGSSL
+        ? NativeTls.signatureProvider() : Optional.empty());
     this.verifiedHandshakes = verifiedHandshakes;
   }
 
@@ -137,12 +141,23 @@ final class CaTrustManager extends X509ExtendedTrustManager {
   }
 
   static X509ExtendedTrustManager jdkPkixTrustManager(X509Certificate ca) {
+    return jdkPkixTrustManager(ca, Optional.empty());
+  }
+
+  /**
+   * The JDK's PKIX trust manager anchored at {@code ca}, verifying signatures with the provider
+   * named {@code signatureProvider} when given: the JDK's own ECDSA is in Java, and a full
+   * handshake verifies one signature on each side.
+   */
+  static X509ExtendedTrustManager jdkPkixTrustManager(X509Certificate ca,
+      Optional<String> signatureProvider) {
     try {
       PKIXBuilderParameters parameters =
           new PKIXBuilderParameters(Set.of(new TrustAnchor(ca, null)), new X509CertSelector());
       // Revocation is checked above against the CA's own CRL; the JDK must not go looking
       // for CRL distribution points or OCSP responders on the network.
       parameters.setRevocationEnabled(false);
+      signatureProvider.ifPresent(parameters::setSigProvider);
       TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
       factory.init(new CertPathTrustManagerParameters(parameters));
       for (TrustManager manager : factory.getTrustManagers()) {

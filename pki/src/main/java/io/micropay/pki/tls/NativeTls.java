@@ -1,6 +1,7 @@
 package io.micropay.pki.tls;
 
 import java.security.Provider;
+import java.security.Security;
 import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
@@ -48,6 +49,15 @@ final class NativeTls {
     }
   }
 
+  /**
+   * The name of the native provider, for signature checks outside TLS (the JDK's PKIX checks);
+   * empty when it does not load. The provider is registered with the JVM at the lowest
+   * priority, so only lookups by this name reach it.
+   */
+  static Optional<String> signatureProvider() {
+    return Optional.ofNullable(LOADED.provider()).map(Provider::getName);
+  }
+
   /** What was loaded, for the log line that names the engine in use. */
   static String describe() {
     Conscrypt.Version version = Conscrypt.version();
@@ -62,7 +72,11 @@ final class NativeTls {
       // Java 17 keeps closed; its engine-backed sockets run the same BoringSSL over the
       // socket's streams, which also honours setSoTimeout and shutdownOutput as ours expect.
       Conscrypt.setUseEngineSocketByDefault(true);
-      return new Loaded(Conscrypt.newProvider(), null);
+      Provider provider = Conscrypt.newProvider();
+      // Last in the JVM's list: nothing that asks for an algorithm without naming a provider
+      // gets Conscrypt's instead of the JDK's.
+      Security.addProvider(provider);
+      return new Loaded(provider, null);
     } catch (Throwable e) {
       // An UnsatisfiedLinkError or NoClassDefFoundError here means no native engine on this
       // machine: a reason to use the JDK's, which the caller decides and logs.

@@ -292,7 +292,7 @@ public final class TlsContexts {
 
   private CaTrustManager trust(Role serverRole, Role clientRole) {
     return new CaTrustManager(signatures, revocation, clock, serverRole, clientRole,
-        verifiedHandshakes);
+        verifiedHandshakes, engine);
   }
 
   private SSLContext context(Purpose purpose) {
