@@ -1,5 +1,6 @@
 package io.micropay.peer.cli;
 
+import io.micropay.cli.StandardCommandLine;
 import io.micropay.peer.Backoff;
 import io.micropay.peer.PeerConfig;
 import io.micropay.peer.PeerEvents;
@@ -7,7 +8,6 @@ import io.micropay.peer.PeerFailure.Kind;
 import io.micropay.peer.PeerFailure;
 import io.micropay.peer.PeerNode;
 import io.micropay.peer.Prompter;
-import io.micropay.pki.cli.StandardCommandLine;
 import io.micropay.protocol.AccountName;
 import io.micropay.protocol.Amounts;
 import io.micropay.protocol.Limits;

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,14 +105,6 @@ class ServerCommandTest {
   }
 
   @Test
-  void durationsTakeAUnit() {
-    DurationConverterProbe probe = new DurationConverterProbe();
-    assertEquals(Duration.ofMillis(500), probe.convert("500ms"));
-    assertEquals(Duration.ofMinutes(5), probe.convert("5m"));
-    assertEquals(Duration.ofDays(1), probe.convert("1d"));
-  }
-
-  @Test
   void theReadyLineNamesItsPortAlsoBehindAnIpv6Host() {
     assertEquals(OptionalInt.of(4433), ServerCommand.listeningPort(ServerCommand.LISTENING
         + "127.0.0.1:4433, trusting CA 'CN=micropay CA' (ssl/ca.crt), ledger ssl:9"));
@@ -123,12 +114,6 @@ class ServerCommandTest {
         "Picked up JAVA_TOOL_OPTIONS: -Dx=1"));
     assertEquals(OptionalInt.empty(), ServerCommand.listeningPort(ServerCommand.LISTENING
         + "127.0.0.1:, trusting CA 'x'"));
-  }
-
-  private static final class DurationConverterProbe {
-    Duration convert(String text) {
-      return new io.micropay.pki.cli.DurationConverter().convert(text);
-    }
   }
 
   private static void shutdownDerby(Path data) {

@@ -1,7 +1,9 @@
 package io.micropay.pki.cli;
 
-import io.micropay.pki.CertificateAuthority;
+import io.micropay.cli.DurationConverter;
+import io.micropay.cli.StandardCommandLine;
 import io.micropay.pki.CertificateAuthority.ExistingCertificate;
+import io.micropay.pki.CertificateAuthority;
 import io.micropay.pki.EnrollmentToken;
 import io.micropay.pki.Enrollments;
 import io.micropay.pki.IssuedCertificate;

@@ -1,4 +1,4 @@
-package io.micropay.pki.cli;
+package io.micropay.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
