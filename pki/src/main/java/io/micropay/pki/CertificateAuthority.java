@@ -12,6 +12,7 @@ import io.micropay.pki.x509.Pem;
 import io.micropay.pki.x509.SubjectAltNames;
 import io.micropay.pki.x509.Subjects;
 import io.micropay.pki.x509.VerifiedSignatures;
+import io.micropay.rules.AccountNames;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,7 +112,7 @@ public final class CertificateAuthority {
     public LeafRequest {
       subjectAltNames = List.copyOf(subjectAltNames);
       if (role == Role.PEER || role == Role.OPERATOR) {
-        PeerNames.requireValid(commonName);
+        AccountNames.requireValid(commonName, PkiException::new);
       }
     }
   }

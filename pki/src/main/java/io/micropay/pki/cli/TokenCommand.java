@@ -7,7 +7,8 @@ import io.micropay.pki.CertificateAuthority;
 import io.micropay.pki.EnrollmentToken;
 import io.micropay.pki.Enrollments;
 import io.micropay.pki.IssuedCertificate;
-import io.micropay.pki.PeerNames;
+import io.micropay.pki.PkiException;
+import io.micropay.rules.AccountNames;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +47,7 @@ final class TokenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PeerNames.requireValid(name);
+    AccountNames.requireValid(name, PkiException::new);
     CertificateAuthority authority = ca.open();
     EnrollmentToken token = new Enrollments(authority, Clock.systemUTC()).issue(name, ttl,
         renew ? ExistingCertificate.RENEW : ExistingCertificate.REFUSE);
