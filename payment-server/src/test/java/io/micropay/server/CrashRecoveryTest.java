@@ -3,13 +3,13 @@ package io.micropay.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micropay.pki.testing.TestPki;
 import io.micropay.server.ledger.AuditReport;
 import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.server.ledger.JournalEntry;
 import io.micropay.server.ledger.Ledgers;
 import io.micropay.testing.Await;
 import io.micropay.testing.ServerProcess;
-import io.micropay.testing.TestPki;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package io.micropay.server;
 
 import io.micropay.pki.Passphrase;
+import io.micropay.pki.testing.TestPki;
 import io.micropay.pki.tls.ApplicationProtocols;
 import io.micropay.protocol.ProtocolVersion;
 import io.micropay.server.ledger.Ledgers;
-import io.micropay.testing.TestPki;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

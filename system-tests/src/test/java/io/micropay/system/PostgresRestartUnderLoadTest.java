@@ -2,6 +2,7 @@ package io.micropay.system;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micropay.pki.testing.TestPki;
 import io.micropay.server.ProtocolClient;
 import io.micropay.server.TestServer;
 import io.micropay.server.ledger.AuditReport;
@@ -9,7 +10,6 @@ import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.testing.Await;
 import io.micropay.testing.PostgresServer;
 import io.micropay.testing.ServerProcess;
-import io.micropay.testing.TestPki;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

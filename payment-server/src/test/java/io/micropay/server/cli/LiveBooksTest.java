@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micropay.pki.testing.TestPki;
 import io.micropay.server.ProtocolClient;
 import io.micropay.server.ledger.AuditReport;
 import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.testing.ServerProcess;
-import io.micropay.testing.TestPki;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

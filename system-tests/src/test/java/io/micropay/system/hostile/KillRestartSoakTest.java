@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.pki.TlsFactory;
+import io.micropay.pki.testing.TestPki;
 import io.micropay.server.ProtocolClient;
 import io.micropay.server.ServerConfig;
 import io.micropay.server.ledger.AuditReport;
@@ -12,7 +13,6 @@ import io.micropay.server.ledger.JournalEntry;
 import io.micropay.server.ledger.Ledgers;
 import io.micropay.testing.Await;
 import io.micropay.testing.ServerProcess;
-import io.micropay.testing.TestPki;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

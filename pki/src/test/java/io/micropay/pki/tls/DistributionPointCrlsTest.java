@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.pki.PkiException;
 import io.micropay.pki.service.CaService;
+import io.micropay.pki.testing.TestCaService;
+import io.micropay.pki.testing.TestPki;
 import io.micropay.pki.x509.CertificateChecker;
 import io.micropay.pki.x509.CertificateSigner;
 import io.micropay.pki.x509.Pem;
 import io.micropay.testing.MovableClock;
-import io.micropay.testing.TestCaService;
-import io.micropay.testing.TestPki;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;

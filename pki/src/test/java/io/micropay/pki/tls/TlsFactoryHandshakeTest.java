@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.pki.PeerIdentityException;
 import io.micropay.pki.TlsFactory;
+import io.micropay.pki.testing.RogueTlsClient;
+import io.micropay.pki.testing.TestPki;
 import io.micropay.pki.tls.HandshakeRecorder.Outcome;
 import io.micropay.testing.OpenSsl;
-import io.micropay.testing.RogueTlsClient;
-import io.micropay.testing.TestPki;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.pki.TlsFactory;
+import io.micropay.pki.testing.TestPki;
 import io.micropay.pki.tls.HandshakeRecorder.Outcome;
-import io.micropay.testing.TestPki;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.micropay.testing;
+package io.micropay.pki.testing;
 
 import io.micropay.pki.CertificateAuthority;
 import io.micropay.pki.Passphrase;
