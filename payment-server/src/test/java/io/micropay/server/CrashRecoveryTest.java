@@ -9,6 +9,7 @@ import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.server.ledger.JournalEntry;
 import io.micropay.server.ledger.Ledgers;
 import io.micropay.testing.Await;
+import io.micropay.testing.ProtocolClient;
 import io.micropay.testing.ServerProcess;
 import java.io.IOException;
 import java.nio.file.Path;

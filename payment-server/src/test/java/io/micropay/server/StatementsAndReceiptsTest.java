@@ -21,6 +21,7 @@ import io.micropay.protocol.StatementEntry;
 import io.micropay.protocol.StatementPage;
 import io.micropay.server.ledger.AuditReport;
 import io.micropay.testing.OpenSsl;
+import io.micropay.testing.ProtocolClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import io.micropay.pki.testing.TestPki;
 import io.micropay.pki.tls.ApplicationProtocols;
 import io.micropay.protocol.ProtocolVersion;
 import io.micropay.server.ledger.Ledgers;
+import io.micropay.testing.ProtocolClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

@@ -5,7 +5,6 @@ import io.micropay.peer.PeerFailure.Kind;
 import io.micropay.peer.PeerFailure;
 import io.micropay.peer.PeerNode;
 import io.micropay.peer.control.ControlServer;
-import io.micropay.protocol.Amounts;
 import java.io.PrintWriter;
 import java.util.List;
 

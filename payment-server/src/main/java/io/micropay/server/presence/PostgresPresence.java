@@ -1,6 +1,5 @@
 package io.micropay.server.presence;
 
-import io.micropay.protocol.Limits;
 import io.micropay.protocol.OnlineEntry;
 import io.micropay.rules.AccountNames;
 import io.micropay.server.ledger.LedgerDatabase;

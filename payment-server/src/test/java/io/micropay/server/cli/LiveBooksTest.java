@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.pki.testing.TestPki;
-import io.micropay.server.ProtocolClient;
 import io.micropay.server.ledger.AuditReport;
 import io.micropay.server.ledger.JdbcLedger;
+import io.micropay.testing.ProtocolClient;
 import io.micropay.testing.ServerProcess;
 import java.io.PrintWriter;
 import java.io.StringWriter;

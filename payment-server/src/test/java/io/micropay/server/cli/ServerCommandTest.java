@@ -3,7 +3,6 @@ package io.micropay.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micropay.server.ServerConfig;
 import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.server.ledger.Ledgers;
 import io.micropay.server.ledger.TransferCommand;

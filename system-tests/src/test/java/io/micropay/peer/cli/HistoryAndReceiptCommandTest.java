@@ -3,8 +3,8 @@ package io.micropay.peer.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micropay.server.ProtocolClient;
 import io.micropay.server.TestServer;
+import io.micropay.testing.ProtocolClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.pki.TlsFactory;
 import io.micropay.pki.testing.TestPki;
-import io.micropay.server.ProtocolClient;
 import io.micropay.server.ServerConfig;
 import io.micropay.server.ledger.AuditReport;
 import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.server.ledger.JournalEntry;
 import io.micropay.server.ledger.Ledgers;
 import io.micropay.testing.Await;
+import io.micropay.testing.ProtocolClient;
 import io.micropay.testing.ServerProcess;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -3,10 +3,10 @@ package io.micropay.system.hostile;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.pki.TlsFactory;
-import io.micropay.server.ProtocolClient;
 import io.micropay.server.TestServer;
 import io.micropay.server.Verbosity;
 import io.micropay.testing.Await;
+import io.micropay.testing.ProtocolClient;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;

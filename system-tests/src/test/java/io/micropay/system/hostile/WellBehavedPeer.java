@@ -2,8 +2,8 @@ package io.micropay.system.hostile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.micropay.server.ProtocolClient;
 import io.micropay.server.TestServer;
+import io.micropay.testing.ProtocolClient;
 import java.io.IOException;
 import java.time.Duration;
 
