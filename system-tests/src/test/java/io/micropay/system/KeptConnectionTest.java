@@ -133,7 +133,8 @@ class KeptConnectionTest {
       for (int i = 0; i < PeerListener.MAX_CONCURRENT_PAYERS; i++) {
         ProtocolClient payer = rawPayer("payer" + i, carol);
         keeping.add(payer);
-        assertEquals("DECLINE DECLINED_BY_USER", payer.request("payer" + i + "#2000000#carol#kept-payer-" + i),
+        assertEquals("DECLINE DECLINED_BY_USER",
+            payer.request("payer" + i + "#2000000#carol#kept-payer-" + i),
             "above carol's automatic limit");
       }
       try (ProtocolClient late = rawPayer("late", carol)) {
