@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.micropay.cli.testing.CommandRun;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -33,30 +31,21 @@ class StandardCommandLineTest {
     }
   }
 
-  private record Run(int exitCode, String out, String err) {
-  }
-
-  private static Run run(String... arguments) {
-    CommandLine commandLine = StandardCommandLine.create(new Probe(),
-        List.of(UncheckedIOException.class));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    int exitCode = commandLine.execute(arguments);
-    return new Run(exitCode, out.toString(), err.toString());
+  private static CommandRun run(String... arguments) {
+    return CommandRun.of(StandardCommandLine.create(new Probe(),
+        List.of(UncheckedIOException.class)), arguments);
   }
 
   @Test
   void anOperatingErrorIsOneLineAndExitOne() {
-    Run run = run("operating");
+    CommandRun run = run("operating");
     assertEquals(StandardCommandLine.FAILURE, run.exitCode());
     assertEquals("probe: the disk is full", run.err().strip());
   }
 
   @Test
   void aBugIsReportedWithItsTrace() {
-    Run run = run("bug");
+    CommandRun run = run("bug");
     assertEquals(StandardCommandLine.INTERNAL_ERROR, run.exitCode());
     assertTrue(run.err().contains("internal error"), run.err());
     assertTrue(run.err().contains("IllegalStateException: a broken invariant"), run.err());
@@ -64,7 +53,7 @@ class StandardCommandLineTest {
 
   @Test
   void aUsageErrorSaysWhatIsWrongAndWhereTheHelpIs() {
-    Run run = run("ok", "--colour");
+    CommandRun run = run("ok", "--colour");
     assertEquals(StandardCommandLine.USAGE, run.exitCode());
     assertTrue(run.err().startsWith("probe: Unknown option: '--colour'"), run.err());
     assertTrue(run.err().contains("see 'probe --help'"), run.err());
@@ -73,7 +62,7 @@ class StandardCommandLineTest {
 
   @Test
   void theVersionNamesTheJava() {
-    Run run = run("--version");
+    CommandRun run = run("--version");
     assertEquals(StandardCommandLine.OK, run.exitCode());
     assertTrue(run.out().contains("Java " + System.getProperty("java.version")), run.out());
   }

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micropay.cli.testing.CommandRun;
 import io.micropay.testing.OpenSsl;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +32,6 @@ class PkiCommandTest {
   private Path ssl;
 
   /** What one run printed and returned. */
-  record Run(int exitCode, String out, String err) {
-  }
 
   @BeforeEach
   void paths() {
@@ -74,19 +70,19 @@ class PkiCommandTest {
     ok("init", "--dir", ssl.toString());
     ok("issue", "peer", "alice", "--dir", ssl.toString());
     ok("issue", "peer", "bob", "--dir", ssl.toString());
-    Run revoke = ok("revoke", "alice", "--reason", "keyCompromise", "--dir", ssl.toString());
+    CommandRun revoke = ok("revoke", "alice", "--reason", "keyCompromise", "--dir", ssl.toString());
     assertTrue(revoke.out().contains("revoked /OU=peer/CN=alice"), revoke.out());
     OpenSsl.Result alice = crlCheck("peers/alice.crt");
     assertTrue(alice.exitCode() != 0, alice.output());
     assertTrue(alice.output().contains("certificate revoked"), alice.output());
     assertEquals(0, crlCheck("peers/bob.crt").exitCode());
 
-    Run list = ok("list", "--dir", ssl.toString());
+    CommandRun list = ok("list", "--dir", ssl.toString());
     assertTrue(list.out().lines().anyMatch(l -> l.contains("alice") && l.contains("revoked")
         && l.contains("keyCompromise")), list.out());
     assertTrue(list.out().lines().anyMatch(l -> l.contains("bob") && l.contains("valid")),
         list.out());
-    Run verifyAlice = run("verify", "--dir", ssl.toString(),
+    CommandRun verifyAlice = run("verify", "--dir", ssl.toString(),
         ssl.resolve("peers/alice.crt").toString());
     assertEquals(1, verifyAlice.exitCode());
     assertTrue(verifyAlice.out().contains("REJECTED") && verifyAlice.out().contains("revoked"));
@@ -98,18 +94,18 @@ class PkiCommandTest {
   void theEnrollmentFlowSignsAPeersRequestWithoutItsKey() throws Exception {
     ok("init", "--dir", ssl.toString());
     Path peerMachine = directory.resolve("carol-machine");
-    Run request = ok("request", "carol", "--dir", peerMachine.toString());
+    CommandRun request = ok("request", "carol", "--dir", peerMachine.toString());
     assertTrue(request.out().contains("carol.csr"), request.out());
     OpenSsl.Result csr = OpenSsl.run(OPENSSL_TIMEOUT, "req", "-verify", "-noout", "-in",
         peerMachine.resolve("peers/carol.csr").toString());
     assertEquals(0, csr.exitCode(), csr.output());
-    Run sign = ok("sign", "--dir", ssl.toString(),
+    CommandRun sign = ok("sign", "--dir", ssl.toString(),
         peerMachine.resolve("peers/carol.csr").toString());
     assertTrue(sign.out().contains("CN=carol"), sign.out());
     assertFalse(Files.exists(ssl.resolve("peers/carol.key")), "the CA never had the key");
     assertEquals(0, OpenSsl.run(OPENSSL_TIMEOUT, "verify", "-CAfile",
         ssl.resolve("ca.crt").toString(), ssl.resolve("peers/carol.crt").toString()).exitCode());
-    Run again = run("sign", "--dir", ssl.toString(),
+    CommandRun again = run("sign", "--dir", ssl.toString(),
         peerMachine.resolve("peers/carol.csr").toString());
     assertEquals(1, again.exitCode());
     assertTrue(again.err().contains("already exists") || again.err().contains("--renew"),
@@ -121,9 +117,9 @@ class PkiCommandTest {
     ok("init", "--dir", ssl.toString());
     ok("issue", "operator", "olga", "--dir", ssl.toString());
     Path machine = directory.resolve("oscar-machine");
-    Run request = ok("request", "--role", "operator", "oscar", "--dir", machine.toString());
+    CommandRun request = ok("request", "--role", "operator", "oscar", "--dir", machine.toString());
     assertTrue(request.out().contains("operators/oscar.csr"), request.out());
-    Run asPeer = run("sign", "--dir", ssl.toString(),
+    CommandRun asPeer = run("sign", "--dir", ssl.toString(),
         machine.resolve("operators/oscar.csr").toString());
     assertEquals(1, asPeer.exitCode(), "an OU=operator request is never signed as a peer");
     ok("sign", "--role", "operator", "--dir", ssl.toString(),
@@ -142,14 +138,14 @@ class PkiCommandTest {
   @Test
   void aServerNamedOnlyByAnIpAddressTakesTheAddressAsItsCn() {
     ok("init", "--dir", ssl.toString());
-    Run issue = ok("issue", "server", "--dir", ssl.toString(), "--no-default-sans", "--san",
+    CommandRun issue = ok("issue", "server", "--dir", ssl.toString(), "--no-default-sans", "--san",
         "IP:10.213.0.1");
     assertTrue(issue.out().contains("CN=10.213.0.1"), issue.out());
     OpenSsl.Result text = OpenSsl.run(OPENSSL_TIMEOUT, "x509", "-noout", "-subject", "-ext",
         "subjectAltName", "-in", ssl.resolve("server.crt").toString());
     assertTrue(text.stdout().contains("CN = 10.213.0.1"), text.output());
     assertTrue(text.stdout().contains("IP Address:10.213.0.1"), text.output());
-    Run none = run("issue", "server", "--dir", ssl.toString(), "--no-default-sans", "--renew");
+    CommandRun none = run("issue", "server", "--dir", ssl.toString(), "--no-default-sans", "--renew");
     assertEquals(1, none.exitCode());
     assertTrue(none.err().contains("needs at least one --san"), none.err());
   }
@@ -162,12 +158,12 @@ class PkiCommandTest {
         "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=localhost/OU=server",
         "-keyout", directory.resolve("server.key").toString(), "-out", csr.toString());
     assertEquals(0, request.exitCode(), request.output());
-    Run asPeer = run("sign", "--dir", ssl.toString(), csr.toString());
+    CommandRun asPeer = run("sign", "--dir", ssl.toString(), csr.toString());
     assertEquals(1, asPeer.exitCode());
     assertTrue(asPeer.err().contains("asks for OU=server but is being signed as a peer")
         && asPeer.err().contains("--role server"), asPeer.err());
     assertFalse(Files.exists(ssl.resolve("peers/localhost.crt")), "nothing was signed");
-    Run asServer = ok("sign", "--dir", ssl.toString(), "--role", "server", "--san",
+    CommandRun asServer = ok("sign", "--dir", ssl.toString(), "--role", "server", "--san",
         "DNS:localhost", csr.toString());
     assertTrue(asServer.out().contains("/OU=server/CN=localhost"), asServer.out());
   }
@@ -176,11 +172,11 @@ class PkiCommandTest {
   void initWithoutForceLeavesTheCaAlone() throws Exception {
     ok("init", "--dir", ssl.toString());
     byte[] key = Files.readAllBytes(ssl.resolve("ca.key"));
-    Run again = run("init", "--dir", ssl.toString());
+    CommandRun again = run("init", "--dir", ssl.toString());
     assertEquals(1, again.exitCode());
     assertTrue(again.err().contains("already exists"), again.err());
     assertArrayEquals(key, Files.readAllBytes(ssl.resolve("ca.key")));
-    Run forced = ok("init", "--dir", ssl.toString(), "--force");
+    CommandRun forced = ok("init", "--dir", ssl.toString(), "--force");
     assertTrue(forced.out().contains("moved the previous CA to"), forced.out());
   }
 
@@ -199,7 +195,7 @@ class PkiCommandTest {
           key.toString(), "-passin", "file:" + passphrase);
       assertEquals(0, pkey.exitCode(), pkey.output());
     }
-    Run noPassphrase = run("issue", "peer", "erin", "--dir", ssl.toString());
+    CommandRun noPassphrase = run("issue", "peer", "erin", "--dir", ssl.toString());
     assertEquals(1, noPassphrase.exitCode());
     assertTrue(noPassphrase.err().contains("encrypted"), noPassphrase.err());
   }
@@ -218,7 +214,7 @@ class PkiCommandTest {
     assertEquals(0, info.exitCode(), info.output());
     assertTrue(info.stdout().contains("CN = bob") || info.stdout().contains("CN=bob"),
         info.output());
-    Run noPassphrase = run("export", "bob", "--dir", ssl.toString());
+    CommandRun noPassphrase = run("export", "bob", "--dir", ssl.toString());
     assertEquals(2, noPassphrase.exitCode(), noPassphrase.err());
   }
 
@@ -226,12 +222,12 @@ class PkiCommandTest {
   void renewReplacesAndRevokesTheOldCertificate() {
     ok("init", "--dir", ssl.toString());
     ok("issue", "peer", "alice", "--dir", ssl.toString());
-    Run refused = run("issue", "peer", "alice", "--dir", ssl.toString());
+    CommandRun refused = run("issue", "peer", "alice", "--dir", ssl.toString());
     assertEquals(1, refused.exitCode());
     assertTrue(refused.err().contains("--renew"), refused.err());
-    Run renewed = ok("issue", "peer", "alice", "--dir", ssl.toString(), "--renew");
+    CommandRun renewed = ok("issue", "peer", "alice", "--dir", ssl.toString(), "--renew");
     assertTrue(renewed.out().contains("superseded"), renewed.out());
-    Run list = ok("list", "--dir", ssl.toString());
+    CommandRun list = ok("list", "--dir", ssl.toString());
     assertEquals(1, list.out().lines().filter(l -> l.contains("alice") && l.contains(" valid "))
         .count(), list.out());
     assertEquals(0, crlCheck("peers/alice.crt").exitCode(), "the new certificate is good");
@@ -241,51 +237,51 @@ class PkiCommandTest {
   void showDescribesFilesAndNeverPrintsKeys() {
     ok("init", "--dir", ssl.toString());
     ok("issue", "peer", "alice", "--dir", ssl.toString());
-    Run certificate = ok("show", ssl.resolve("peers/alice.crt").toString());
+    CommandRun certificate = ok("show", ssl.resolve("peers/alice.crt").toString());
     assertTrue(certificate.out().contains("role:          peer"), certificate.out());
     assertTrue(certificate.out().contains("clientAuth, serverAuth"), certificate.out());
-    Run crl = ok("show", ssl.resolve("ca.crl").toString());
+    CommandRun crl = ok("show", ssl.resolve("ca.crl").toString());
     assertTrue(crl.out().contains("Certificate revocation list"), crl.out());
-    Run key = ok("show", ssl.resolve("peers/alice.key").toString());
+    CommandRun key = ok("show", ssl.resolve("peers/alice.key").toString());
     assertTrue(key.out().contains("a private key (not shown)"), key.out());
     assertFalse(key.out().contains("BEGIN"), key.out());
   }
 
   @Test
   void badInputGetsAClearErrorAndTheRightExitCode() {
-    Run missing = run("show", directory.resolve("nothing.pem").toString());
+    CommandRun missing = run("show", directory.resolve("nothing.pem").toString());
     assertEquals(1, missing.exitCode());
     assertTrue(missing.err().startsWith("pki: ") && missing.err().contains("does not exist"),
         missing.err());
-    Run noCa = run("issue", "peer", "alice", "--dir", ssl.toString());
+    CommandRun noCa = run("issue", "peer", "alice", "--dir", ssl.toString());
     assertEquals(1, noCa.exitCode());
     assertTrue(noCa.err().contains("pki init"), noCa.err());
     ok("init", "--dir", ssl.toString());
-    Run badName = run("issue", "peer", "1alice", "--dir", ssl.toString());
+    CommandRun badName = run("issue", "peer", "1alice", "--dir", ssl.toString());
     assertEquals(1, badName.exitCode());
     assertTrue(badName.err().contains("must start with a letter"), badName.err());
-    Run reserved = run("issue", "peer", "List", "--dir", ssl.toString());
+    CommandRun reserved = run("issue", "peer", "List", "--dir", ssl.toString());
     assertEquals(1, reserved.exitCode());
     assertTrue(reserved.err().contains("command word"), reserved.err());
-    Run unknownOption = run("issue", "peer", "alice", "--colour", "blue");
+    CommandRun unknownOption = run("issue", "peer", "alice", "--colour", "blue");
     assertEquals(2, unknownOption.exitCode());
     assertTrue(unknownOption.err().contains("Unknown option"), unknownOption.err());
     assertEquals(2, run("issue", "peer").exitCode(), "the name is required");
     assertEquals(2, run().exitCode(), "a subcommand is required");
-    Run badAlgorithm = run("issue", "peer", "alice", "--dir", ssl.toString(),
+    CommandRun badAlgorithm = run("issue", "peer", "alice", "--dir", ssl.toString(),
         "--key-algorithm", "dsa-1024");
     assertEquals(2, badAlgorithm.exitCode());
     assertTrue(badAlgorithm.err().contains("ec-p256"), badAlgorithm.err());
-    Run badReason = run("revoke", "alice", "--dir", ssl.toString(), "--reason", "boredom");
+    CommandRun badReason = run("revoke", "alice", "--dir", ssl.toString(), "--reason", "boredom");
     assertEquals(1, badReason.exitCode());
-    Run badDays = run("issue", "peer", "alice", "--dir", ssl.toString(), "--days", "0");
+    CommandRun badDays = run("issue", "peer", "alice", "--dir", ssl.toString(), "--days", "0");
     assertEquals(1, badDays.exitCode());
     assertTrue(badDays.err().contains("out of range"), badDays.err());
   }
 
   @Test
   void helpAndVersionExitZero() {
-    Run help = ok("--help");
+    CommandRun help = ok("--help");
     for (String subcommand : List.of("init", "issue", "request", "sign", "revoke", "crl", "list",
         "show", "verify", "export")) {
       assertTrue(help.out().contains(subcommand), subcommand + " in " + help.out());
@@ -299,19 +295,13 @@ class PkiCommandTest {
         ssl.resolve(certificate).toString());
   }
 
-  private Run ok(String... args) {
-    Run run = run(args);
+  private CommandRun ok(String... args) {
+    CommandRun run = run(args);
     assertEquals(0, run.exitCode(), "pki " + String.join(" ", args) + "\n" + run.err());
     return run;
   }
 
-  private static Run run(String... args) {
-    CommandLine commandLine = PkiCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    int exitCode = commandLine.execute(new ArrayList<>(List.of(args)).toArray(String[]::new));
-    return new Run(exitCode, out.toString(), err.toString());
+  private static CommandRun run(String... args) {
+    return CommandRun.of(PkiCommand.commandLine(), args);
   }
 }
