@@ -1,11 +1,13 @@
 package io.micropay.loadgen;
 
+import io.micropay.cli.LogSetup;
+import io.micropay.cli.StandardCommandLine;
+import io.micropay.cli.VersionProvider;
 import io.micropay.pki.PkiLayout;
 import io.micropay.pki.tls.TlsEngine;
 import io.micropay.pki.tls.TlsEngineChoice;
-import io.micropay.pki.cli.StandardCommandLine;
-import io.micropay.pki.cli.VersionProvider;
 import io.micropay.server.ledger.Ledger;
+import io.micropay.testing.PostgresServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -19,12 +21,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
+import org.slf4j.event.Level;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import io.micropay.testing.PostgresServer;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code loadgen}: the benchmark behind {@code make bench}. It makes its own certificates, starts
@@ -430,7 +432,8 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    // The bench's output is its table; logs (the server's are its own) only for trouble.
+    LogSetup.configure(Level.WARN, LogSetup.Format.COMMAND);
     System.exit(StandardCommandLine.create(new BenchCommand(), List.of(IOException.class))
         .execute(args));
   }

@@ -6,7 +6,6 @@ import io.micropay.peer.net.PeerConnector.Conversation;
 import io.micropay.peer.net.PeerConnector;
 import io.micropay.pki.PeerIdentityException;
 import io.micropay.pki.TlsFactory;
-import io.micropay.protocol.AccountName;
 import io.micropay.protocol.Amounts;
 import io.micropay.protocol.DeclineReason;
 import io.micropay.protocol.Limits;
@@ -17,6 +16,7 @@ import io.micropay.protocol.Request;
 import io.micropay.protocol.TransferFailure;
 import io.micropay.protocol.TransferId;
 import io.micropay.protocol.TransferResult;
+import io.micropay.rules.AccountNames;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -59,10 +59,9 @@ final class PaymentService {
       throw new PeerFailure(Kind.GENERAL, "an amount must be " + Limits.MIN_AMOUNT + " to "
           + Limits.MAX_AMOUNT + ", not " + amountUnits);
     }
-    if (!AccountName.isValid(payee)) {
+    if (!AccountNames.isValid(payee)) {
       throw new PeerFailure(Kind.GENERAL, "'" + Printable.of(payee) + "' is not an account "
-          + "name: 1 to " + Limits.MAX_NAME_LENGTH + " of A-Z a-z 0-9 _ . -, starting with a "
-          + "letter");
+          + "name: " + AccountNames.RULE);
     }
     if (payee.equals(node.name())) {
       throw new PeerFailure(Kind.GENERAL, "you cannot pay yourself");

@@ -1,14 +1,15 @@
 package io.micropay.protocol;
 
+import io.micropay.rules.AccountNames;
+
 /**
  * The hard limits of the wire protocol (PROTOCOL.md sections 2 and 3). The codec enforces every
- * one of them before any business code sees a message.
+ * one of them before any business code sees a message. The account-name rule and its length are
+ * in {@link AccountNames}, because the CA must apply the same rule.
  */
 public final class Limits {
   /** The longest request line, in bytes, including its LF or CRLF terminator. */
   public static final int MAX_LINE_BYTES = 1024;
-  /** The longest account name, in characters. */
-  public static final int MAX_NAME_LENGTH = 32;
   /** The smallest amount of a transfer or deposit, in units. */
   public static final long MIN_AMOUNT = 1;
   /** The largest amount of a transfer or deposit, in units. */

@@ -1,12 +1,14 @@
 package io.micropay.protocol;
 
+import io.micropay.rules.AccountNames;
+
 /**
  * One line of the online list: an account, the address it connected from, and the port its
  * listener takes payments on.
  */
 public record OnlineEntry(String name, String ip, int port) {
   public OnlineEntry {
-    AccountName.requireValid(name);
+    AccountNames.requireValid(name);
     if (!IpLiterals.isValid(ip)) {
       throw new IllegalArgumentException("'" + Printable.of(ip) + "' is not an IP address");
     }

@@ -1,5 +1,6 @@
 package io.micropay.protocol;
 
+import io.micropay.rules.AccountNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -31,8 +32,8 @@ public record ReceiptContent(String payer, String payee, long amountUnits, Strin
       "transfer-id", "memo", "journal-entry", "time"};
 
   public ReceiptContent {
-    AccountName.requireValid(payer);
-    AccountName.requireValid(payee);
+    AccountNames.requireValid(payer);
+    AccountNames.requireValid(payee);
     Amounts.requireValid(amountUnits);
     TransferId.requireValid(transferId);
     if (memo != null) {

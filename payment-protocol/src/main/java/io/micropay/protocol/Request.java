@@ -1,5 +1,7 @@
 package io.micropay.protocol;
 
+import io.micropay.rules.AccountNames;
+
 /**
  * A valid request from a peer to the server (PROTOCOL.md section 4). Each record checks its
  * fields when made, so an invalid request cannot exist; {@link #format()} gives its exact line.
@@ -15,7 +17,7 @@ public sealed interface Request {
    */
   record Register(String name, long openingDepositUnits) implements Request {
     public Register {
-      AccountName.requireValid(name);
+      AccountNames.requireValid(name);
       if (openingDepositUnits != 0) {
         Amounts.requireValid(openingDepositUnits);
       }
@@ -30,7 +32,7 @@ public sealed interface Request {
   /** {@code <name>#<port>}: log in, listening for payments on {@code port}. */
   record Login(String name, int port) implements Request {
     public Login {
-      AccountName.requireValid(name);
+      AccountNames.requireValid(name);
       if (!Ports.isValid(port)) {
         throw new IllegalArgumentException("port " + port + " is outside " + Limits.MIN_PORT
             + ".." + Limits.MAX_PORT);
@@ -62,9 +64,9 @@ public sealed interface Request {
   record TransferReport(String payer, long amountUnits, String payee, String transferId,
       String memo) implements Request {
     public TransferReport {
-      AccountName.requireValid(payer);
+      AccountNames.requireValid(payer);
       Amounts.requireValid(amountUnits);
-      AccountName.requireValid(payee);
+      AccountNames.requireValid(payee);
       if (transferId != null) {
         TransferId.requireValid(transferId);
       }
@@ -102,7 +104,7 @@ public sealed interface Request {
   /** {@code DEPOSIT#<name>#<amount>}. */
   record Deposit(String name, long amountUnits) implements Request {
     public Deposit {
-      AccountName.requireValid(name);
+      AccountNames.requireValid(name);
       Amounts.requireValid(amountUnits);
     }
 
@@ -152,7 +154,7 @@ public sealed interface Request {
     public static final String KEYWORD = "LOOKUP";
 
     public Lookup {
-      AccountName.requireValid(payer);
+      AccountNames.requireValid(payer);
       TransferId.requireValid(transferId);
     }
 
@@ -225,7 +227,7 @@ public sealed interface Request {
     public static final String KEYWORD = "RECEIPT";
 
     public AskReceipt {
-      AccountName.requireValid(payer);
+      AccountNames.requireValid(payer);
       TransferId.requireValid(transferId);
     }
 

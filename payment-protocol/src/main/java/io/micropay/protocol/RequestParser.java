@@ -1,5 +1,7 @@
 package io.micropay.protocol;
 
+import io.micropay.rules.AccountNames;
+
 /**
  * Turns a request line (terminator already removed) into a {@link Request} or a rejection. Never
  * throws, whatever the input. The rules, in order:
@@ -122,7 +124,7 @@ public final class RequestParser {
     if (fields.length != 2 && fields.length != 3) {
       return formatError("REGISTER takes a name and optionally an amount");
     }
-    String problem = AccountName.problem(fields[1]);
+    String problem = AccountNames.problem(fields[1]);
     if (problem != null) {
       return ParsedRequest.rejected(Reply.FAIL, problem);
     }
@@ -140,7 +142,7 @@ public final class RequestParser {
     if (fields.length != 3) {
       return formatError("DEPOSIT takes a name and an amount");
     }
-    String problem = AccountName.problem(fields[1]);
+    String problem = AccountNames.problem(fields[1]);
     if (problem != null) {
       return ParsedRequest.rejected(Reply.DEPOSIT_FAIL, problem);
     }
@@ -179,7 +181,7 @@ public final class RequestParser {
       return null;
     }
     String what = lookup ? "lookup" : "receipt";
-    if (!AccountName.isValid(fields[1])) {
+    if (!AccountNames.isValid(fields[1])) {
       return formatError(what + ": invalid payer name");
     }
     if (!TransferId.isValid(fields[2])) {
@@ -191,7 +193,7 @@ public final class RequestParser {
   }
 
   private static ParsedRequest login(String[] fields) {
-    if (!AccountName.isValid(fields[0])) {
+    if (!AccountNames.isValid(fields[0])) {
       return formatError("login: invalid account name");
     }
     int port = Ports.parseOrInvalid(fields[1]);
@@ -202,7 +204,7 @@ public final class RequestParser {
   }
 
   private static ParsedRequest transfer(String[] fields) {
-    if (!AccountName.isValid(fields[0])) {
+    if (!AccountNames.isValid(fields[0])) {
       return formatError("transfer: invalid payer name");
     }
     long amount = Amounts.parseOrInvalid(fields[1]);
@@ -210,7 +212,7 @@ public final class RequestParser {
       return formatError("transfer: amount must be " + Limits.MIN_AMOUNT + ".."
           + Limits.MAX_AMOUNT + " without sign or leading zero");
     }
-    if (!AccountName.isValid(fields[2])) {
+    if (!AccountNames.isValid(fields[2])) {
       return formatError("transfer: invalid payee name");
     }
     String id = fields.length >= 4 ? fields[3] : null;

@@ -1,5 +1,6 @@
 package io.micropay.protocol;
 
+import io.micropay.rules.AccountNames;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -58,7 +59,7 @@ public record StatementEntry(long entryId, Instant time, Kind kind, String count
           + " has none");
     }
     if (counterparty != null) {
-      AccountName.requireValid(counterparty);
+      AccountNames.requireValid(counterparty);
     }
     if (amountUnits < 1 || amountUnits > Limits.MAX_BALANCE) {
       throw new IllegalArgumentException("amount " + amountUnits + " is outside 1.."

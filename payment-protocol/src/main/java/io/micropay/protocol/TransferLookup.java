@@ -1,5 +1,7 @@
 package io.micropay.protocol;
 
+import io.micropay.rules.AccountNames;
+
 /**
  * Version 2: the server's answer to {@code LOOKUP#<payer>#<id>}, whether that transfer settled:
  * {@code SETTLED#<payer>#<amount>#<payee>#<id>} or {@code NOT_SETTLED#<payer>#<id>}. The server
@@ -17,10 +19,10 @@ public record TransferLookup(String payer, String transferId, long amountUnits, 
   private static final String NOT_SETTLED = "NOT_SETTLED";
 
   public TransferLookup {
-    AccountName.requireValid(payer);
+    AccountNames.requireValid(payer);
     TransferId.requireValid(transferId);
     if (payee != null) {
-      AccountName.requireValid(payee);
+      AccountNames.requireValid(payee);
       Amounts.requireValid(amountUnits);
     } else if (amountUnits != 0) {
       throw new IllegalArgumentException("a transfer that did not settle has no amount");

@@ -3,6 +3,7 @@ package io.micropay.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micropay.rules.AccountNames;
 import java.util.EnumSet;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
@@ -53,7 +54,7 @@ class RequestParserPropertiesTest {
   @Provide
   Arbitrary<Request> requests() {
     Arbitrary<String> names = Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1)
-        .ofMaxLength(Limits.MAX_NAME_LENGTH).filter(AccountName::isValid);
+        .ofMaxLength(AccountNames.MAX_LENGTH).filter(AccountNames::isValid);
     Arbitrary<Long> amounts = Arbitraries.longs().between(Limits.MIN_AMOUNT, Limits.MAX_AMOUNT);
     Arbitrary<Integer> ports = Arbitraries.integers().between(Limits.MIN_PORT, Limits.MAX_PORT);
     Arbitrary<String> ids = Arbitraries.strings().withChars("abcXYZ0189-")

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.pki.tls.TlsEngine;
+import io.micropay.pki.testing.TestPki;
 import io.micropay.testing.OpenSsl;
-import io.micropay.testing.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

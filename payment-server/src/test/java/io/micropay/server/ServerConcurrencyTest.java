@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.server.ledger.AuditReport;
 import io.micropay.testing.Concurrently;
+import io.micropay.testing.ProtocolClient;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

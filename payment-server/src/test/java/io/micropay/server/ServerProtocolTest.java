@@ -9,6 +9,7 @@ import io.micropay.protocol.OnlineEntry;
 import io.micropay.protocol.OnlineList;
 import io.micropay.server.ledger.AuditReport;
 import io.micropay.testing.Await;
+import io.micropay.testing.ProtocolClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micropay.protocol.OnlineList;
 import io.micropay.server.ledger.AuditReport;
 import io.micropay.testing.Background;
+import io.micropay.testing.ProtocolClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

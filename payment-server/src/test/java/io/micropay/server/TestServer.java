@@ -1,12 +1,13 @@
 package io.micropay.server;
 
 import io.micropay.pki.Passphrase;
+import io.micropay.pki.testing.TestPki;
 import io.micropay.pki.tls.ApplicationProtocols;
 import io.micropay.pki.tls.TlsEngine;
 import io.micropay.pki.tls.TlsEngineChoice;
 import io.micropay.protocol.ProtocolVersion;
 import io.micropay.server.ledger.Ledgers;
-import io.micropay.testing.TestPki;
+import io.micropay.testing.ProtocolClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

@@ -5,14 +5,13 @@ import io.micropay.pki.x509.CaIndex;
 import io.micropay.pki.x509.CaLock;
 import io.micropay.pki.x509.CertificateChecker;
 import io.micropay.pki.x509.CertificateRejectedException;
-import io.micropay.pki.x509.CertificateSigner.RevokedSerial;
 import io.micropay.pki.x509.CertificateSigner;
 import io.micropay.pki.x509.CsrPolicy;
 import io.micropay.pki.x509.Pem;
 import io.micropay.pki.x509.SubjectAltNames;
 import io.micropay.pki.x509.Subjects;
 import io.micropay.pki.x509.VerifiedSignatures;
-import java.math.BigInteger;
+import io.micropay.rules.AccountNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -23,10 +22,8 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -48,6 +45,7 @@ public final class CertificateAuthority {
   private final Passphrase caPassphrase;
   private final Clock clock;
   private final SecureRandom random;
+  private final CrlPublisher crls;
   private volatile PrivateKey key;
 
   private CertificateAuthority(PkiLayout layout, X509Certificate caCertificate,
@@ -57,6 +55,7 @@ public final class CertificateAuthority {
     this.caPassphrase = caPassphrase;
     this.clock = clock;
     this.random = random;
+    this.crls = new CrlPublisher(layout, clock);
   }
 
   /**
@@ -111,7 +110,7 @@ public final class CertificateAuthority {
     public LeafRequest {
       subjectAltNames = List.copyOf(subjectAltNames);
       if (role == Role.PEER || role == Role.OPERATOR) {
-        PeerNames.requireValid(commonName);
+        AccountNames.requireValid(commonName, PkiException::new);
       }
     }
   }
@@ -220,8 +219,8 @@ public final class CertificateAuthority {
   public List<IssuedCertificate> revoke(String nameOrSerial, RevocationReason reason,
       Duration crlFor) {
     try (CaLock lock = CaLock.acquire(layout.lockFile())) {
-      List<IssuedCertificate> entries = new ArrayList<>(CaIndex.read(layout.index()));
-      return markRevoked(entries, resolve(entries, nameOrSerial), reason, crlFor);
+      IndexEntries entries = IndexEntries.read(layout, clock);
+      return markRevoked(entries, entries.resolve(nameOrSerial), reason, crlFor);
     }
   }
 
@@ -235,8 +234,8 @@ public final class CertificateAuthority {
       RevocationReason reason, Duration crlFor) {
     try (CaLock lock = CaLock.acquire(layout.lockFile())) {
       IssuedCertificate entry = requireRenewable(certificate);
-      List<IssuedCertificate> entries = new ArrayList<>(CaIndex.read(layout.index()));
-      return markRevoked(entries, allValidFor(entries, entry.role().orElseThrow(),
+      IndexEntries entries = IndexEntries.read(layout, clock);
+      return markRevoked(entries, entries.allValidFor(entry.role().orElseThrow(),
           entry.commonName()), reason, crlFor);
     }
   }
@@ -249,7 +248,7 @@ public final class CertificateAuthority {
   /** As {@link #publishCrl(int)}, fresh for {@code crlFor}. */
   public X509CRL publishCrl(Duration crlFor) {
     try (CaLock lock = CaLock.acquire(layout.lockFile())) {
-      return writeCrl(CaIndex.read(layout.index()), crlFor);
+      return crls.publish(CaIndex.read(layout.index()), crlFor, this::signer);
     }
   }
 
@@ -274,8 +273,8 @@ public final class CertificateAuthority {
   }
 
   private Issued issue(LeafRequest request, PublicKey subjectKey, List<String> ignored) {
-    List<IssuedCertificate> entries = new ArrayList<>(CaIndex.read(layout.index()));
-    Optional<IssuedCertificate> current = validFor(entries, request.role(),
+    IndexEntries entries = IndexEntries.read(layout, clock);
+    Optional<IssuedCertificate> current = entries.validFor(request.role(),
         request.commonName());
     if (current.isPresent() && request.existing() == ExistingCertificate.REFUSE) {
       throw new PkiException("'" + request.commonName() + "' already has a valid "
@@ -294,19 +293,19 @@ public final class CertificateAuthority {
     Optional<IssuedCertificate> replaced = current
         .filter(old -> request.existing() == ExistingCertificate.RENEW)
         .map(old -> old.revoked(clock.instant(), RevocationReason.SUPERSEDED));
-    replaced.ifPresent(old -> entries.set(entries.indexOf(current.get()), old));
+    replaced.ifPresent(old -> entries.replace(current.get(), old));
     entries.add(entry);
     // The index is written first: a crash after it leaves an entry that can still be revoked,
     // never a certificate in use that the CA has no record of.
-    CaIndex.write(layout.index(), entries);
+    entries.write();
     Pem.writeCertificates(layout.issuedCertificate(entry.serialHex()), List.of(certificate));
     if (replaced.isPresent()) {
-      writeCrl(entries, Duration.ofDays(DEFAULT_CRL_DAYS));
+      crls.publish(entries.all(), Duration.ofDays(DEFAULT_CRL_DAYS), this::signer);
     }
     return new Issued(certificate, entry, replaced, ignored);
   }
 
-  private List<IssuedCertificate> markRevoked(List<IssuedCertificate> entries,
+  private List<IssuedCertificate> markRevoked(IndexEntries entries,
       List<IssuedCertificate> targets, RevocationReason reason, Duration crlFor) {
     List<IssuedCertificate> revoked = new ArrayList<>();
     for (IssuedCertificate target : targets) {
@@ -315,11 +314,11 @@ public final class CertificateAuthority {
             + target.serialHex() + ") was already revoked on " + target.revokedAt().get());
       }
       IssuedCertificate now = target.revoked(clock.instant(), reason);
-      entries.set(entries.indexOf(target), now);
+      entries.replace(target, now);
       revoked.add(now);
     }
-    CaIndex.write(layout.index(), entries);
-    writeCrl(entries, crlFor);
+    entries.write();
+    crls.publish(entries.all(), crlFor, this::signer);
     return revoked;
   }
 
@@ -332,9 +331,8 @@ public final class CertificateAuthority {
       throw new PkiException(e.getMessage() + "; it cannot renew or revoke itself: ask the "
           + "operator for a new enrollment token", e);
     }
-    String serial = Subjects.serialHex(certificate.getSerialNumber());
-    IssuedCertificate entry = CaIndex.read(layout.index()).stream()
-        .filter(candidate -> candidate.serialHex().equals(serial)).findFirst()
+    IssuedCertificate entry = IndexEntries.read(layout, clock)
+        .bySerial(Subjects.serialHex(certificate.getSerialNumber()))
         .orElseThrow(() -> new PkiException("certificate " + Subjects.describe(certificate)
             + " is not in this CA's index"));
     if (entry.revokedAt().isPresent()) {
@@ -343,32 +341,6 @@ public final class CertificateAuthority {
           + "); it cannot renew: ask the operator for a new enrollment token");
     }
     return entry;
-  }
-
-  private X509CRL writeCrl(List<IssuedCertificate> entries, Duration crlFor) {
-    if (crlFor.compareTo(Validity.MIN_LIFETIME) < 0
-        || crlFor.compareTo(Duration.ofDays(Validity.MAX_DAYS)) > 0) {
-      throw new PkiException("a CRL validity of " + crlFor + " is out of range "
-          + Validity.MIN_LIFETIME.toSeconds() + " s.." + Validity.MAX_DAYS + " days");
-    }
-    List<RevokedSerial> revoked = new ArrayList<>();
-    for (IssuedCertificate entry : entries) {
-      if (entry.revokedAt().isPresent()) {
-        revoked.add(new RevokedSerial(new BigInteger(entry.serialHex(), 16),
-            entry.revokedAt().get(), entry.revocationReason().orElseThrow()));
-      }
-    }
-    Instant now = clock.instant();
-    X509CRL crl = signer().signCrl(revoked, nextCrlNumber(), now, now.plus(crlFor));
-    Pem.writeCrl(layout.crl(), crl);
-    return crl;
-  }
-
-  private BigInteger nextCrlNumber() {
-    if (!Files.exists(layout.crl())) {
-      return BigInteger.ONE;
-    }
-    return CertificateSigner.crlNumber(Pem.readCrl(layout.crl())).add(BigInteger.ONE);
   }
 
   /**
@@ -382,55 +354,6 @@ public final class CertificateAuthority {
       key = caKey;
     }
     return CertificateSigner.forCa(caCertificate, caKey, random);
-  }
-
-  private Optional<IssuedCertificate> validFor(List<IssuedCertificate> entries, Role role,
-      String commonName) {
-    List<IssuedCertificate> valid = allValidFor(entries, role, commonName);
-    return valid.isEmpty() ? Optional.empty() : Optional.of(valid.get(valid.size() - 1));
-  }
-
-  private List<IssuedCertificate> allValidFor(List<IssuedCertificate> entries, Role role,
-      String commonName) {
-    Instant now = clock.instant();
-    return entries.stream()
-        .filter(entry -> entry.role().equals(Optional.of(role)))
-        .filter(entry -> entry.commonName().equals(commonName))
-        .filter(entry -> entry.status(now) == IssuedCertificate.Status.VALID)
-        .toList();
-  }
-
-  private List<IssuedCertificate> resolve(List<IssuedCertificate> entries,
-      String nameOrSerial) {
-    String serial = nameOrSerial.toUpperCase(Locale.ROOT).replaceFirst("^0X", "");
-    List<IssuedCertificate> bySerial = entries.stream()
-        .filter(entry -> stripZeros(entry.serialHex()).equals(stripZeros(serial))).toList();
-    Instant now = clock.instant();
-    List<IssuedCertificate> byName = entries.stream()
-        .filter(entry -> entry.commonName().equals(nameOrSerial))
-        .filter(entry -> entry.status(now) == IssuedCertificate.Status.VALID).toList();
-    if (!bySerial.isEmpty() && !byName.isEmpty()) {
-      throw new PkiException("'" + nameOrSerial + "' is both a serial and a name; revoke by "
-          + "serial with the 0x prefix or pick the serial from 'pki list'");
-    }
-    if (bySerial.size() == 1) {
-      return bySerial;
-    }
-    long roles = byName.stream().map(IssuedCertificate::role).distinct().count();
-    if (roles > 1) {
-      throw new PkiException("'" + nameOrSerial + "' has valid certificates in " + roles
-          + " roles (a server and a peer?); revoke one by serial, see 'pki list'");
-    }
-    if (!byName.isEmpty()) {
-      return byName;
-    }
-    throw new PkiException("no valid certificate named '" + nameOrSerial
-        + "' and no certificate with that serial; see 'pki list'");
-  }
-
-  private static String stripZeros(String hex) {
-    String stripped = hex.replaceFirst("^0+", "");
-    return stripped.isEmpty() ? "0" : stripped;
   }
 
   private static void refuseExisting(Path file, String advice) {

@@ -2,6 +2,7 @@ package io.micropay.pki;
 
 import io.micropay.pki.x509.Pem;
 import io.micropay.pki.x509.Subjects;
+import io.micropay.rules.AccountNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -40,7 +41,7 @@ public final class EnrollmentRequest {
       throw new PkiException("'request' makes peer and operator requests; a "
           + role.organisationalUnit() + " certificate is issued with 'issue'");
     }
-    PeerNames.requireValid(accountName);
+    AccountNames.requireValid(accountName, PkiException::new);
     if (existingKey == ExistingKey.REFUSE && Files.exists(keyFile)) {
       throw new PkiException(keyFile + " already exists; pass --force to make a new key "
           + "(the certificate for the old key stops being usable with it)");

@@ -1,5 +1,6 @@
 package io.micropay.pki;
 
+import io.micropay.rules.AccountNames;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,7 +34,7 @@ public record EnrollmentToken(String accountName, String secret, String caFinger
   private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
 
   public EnrollmentToken {
-    PeerNames.requireValid(accountName);
+    AccountNames.requireValid(accountName, PkiException::new);
     if (!SECRET.matcher(secret).matches()) {
       throw new PkiException("the token's secret is damaged (expected 43 base64url "
           + "characters); copy the whole token that 'pki token' printed");

@@ -1,5 +1,6 @@
 package io.micropay.pki;
 
+import io.micropay.rules.AccountNames;
 import java.nio.file.Path;
 
 /**
@@ -97,22 +98,22 @@ public record PkiLayout(Path directory) {
 
   /** Peer {@code name}'s certificate. */
   public Path peerCertificate(String name) {
-    return peersDirectory().resolve(PeerNames.requireValid(name) + ".crt");
+    return peersDirectory().resolve(fileName(name, ".crt"));
   }
 
   /** Peer {@code name}'s private key. */
   public Path peerKey(String name) {
-    return peersDirectory().resolve(PeerNames.requireValid(name) + ".key");
+    return peersDirectory().resolve(fileName(name, ".key"));
   }
 
   /** Peer {@code name}'s certificate signing request. */
   public Path peerCsr(String name) {
-    return peersDirectory().resolve(PeerNames.requireValid(name) + ".csr");
+    return peersDirectory().resolve(fileName(name, ".csr"));
   }
 
   /** Peer {@code name}'s PKCS#12 export. */
   public Path peerPkcs12(String name) {
-    return peersDirectory().resolve(PeerNames.requireValid(name) + ".p12");
+    return peersDirectory().resolve(fileName(name, ".p12"));
   }
 
   /** The folder with the operators' keys, CSRs and certificates. */
@@ -122,21 +123,26 @@ public record PkiLayout(Path directory) {
 
   /** Operator {@code name}'s certificate. */
   public Path operatorCertificate(String name) {
-    return operatorsDirectory().resolve(PeerNames.requireValid(name) + ".crt");
+    return operatorsDirectory().resolve(fileName(name, ".crt"));
   }
 
   /** Operator {@code name}'s private key. */
   public Path operatorKey(String name) {
-    return operatorsDirectory().resolve(PeerNames.requireValid(name) + ".key");
+    return operatorsDirectory().resolve(fileName(name, ".key"));
   }
 
   /** Operator {@code name}'s certificate signing request. */
   public Path operatorCsr(String name) {
-    return operatorsDirectory().resolve(PeerNames.requireValid(name) + ".csr");
+    return operatorsDirectory().resolve(fileName(name, ".csr"));
   }
 
   /** Where the key and certificate of a {@code role} certificate named {@code name} go. */
   public Path certificateFor(Role role, String name) {
     return role == Role.OPERATOR ? operatorCertificate(name) : peerCertificate(name);
+  }
+
+  /** {@code name} with {@code extension}, once the account-name rule allows the name. */
+  private static String fileName(String name, String extension) {
+    return AccountNames.requireValid(name, PkiException::new) + extension;
   }
 }

@@ -11,11 +11,9 @@ import io.micropay.peer.PeerNode;
 import io.micropay.peer.net.KeepAlive;
 import io.micropay.peer.net.PeerListener;
 import io.micropay.pki.TlsFactory;
-import io.micropay.protocol.LineReader;
-import io.micropay.protocol.Wire;
-import io.micropay.server.ProtocolClient;
 import io.micropay.server.TestServer;
 import io.micropay.server.ledger.AuditReport;
+import io.micropay.testing.ProtocolClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -104,10 +102,10 @@ class KeptConnectionTest {
   @Test
   void thePayeeClosesAConnectionIdleLongerThanItsKeepAlive() throws Exception {
     PeerListener carol = payee("carol", new KeepAlive(Duration.ofMillis(200), 100));
-    try (RawPayer dave = new RawPayer("dave", carol)) {
-      assertEquals("OK", dave.ask("dave#1#carol#kept-connection-1"));
-      dave.relay("Transfer OK!");
-      assertNull(dave.in.readLine(), "carol closed the idle connection");
+    try (ProtocolClient dave = rawPayer("dave", carol)) {
+      assertEquals("OK", dave.request("dave#1#carol#kept-connection-1"));
+      dave.send("Transfer OK!");
+      assertNull(dave.readLine(), "carol closed the idle connection");
     }
   }
 
@@ -115,11 +113,12 @@ class KeptConnectionTest {
   void aPayerRevokedWhileItsConnectionIsKeptIsRefusedOnItsNextRequest() throws Exception {
     Peers.Notices notices = new Peers.Notices();
     PeerListener carol = payee("carol", KeepAlive.DEFAULT, notices);
-    try (RawPayer dave = new RawPayer("dave", carol)) {
-      assertEquals("OK", dave.ask("dave#1#carol#kept-connection-1"));
-      dave.relay("Transfer OK!");
+    try (ProtocolClient dave = rawPayer("dave", carol)) {
+      assertEquals("OK", dave.request("dave#1#carol#kept-connection-1"));
+      dave.send("Transfer OK!");
       server.pki().revoke("dave");
-      assertNull(dave.ask("dave#1#carol#kept-connection-2"), "closed instead of answered");
+      dave.send("dave#1#carol#kept-connection-2");
+      assertNull(dave.readLineOrNull(), "closed instead of answered");
       assertTrue(notices.any("refused a payment from dave"), notices.lines.toString());
     }
   }
@@ -129,20 +128,21 @@ class KeptConnectionTest {
     // Kept connections wait up to a minute, longer than this test may run: the ninth payer is
     // answered only because the listener closes a kept connection to make room for it.
     PeerListener carol = payee("carol", new KeepAlive(Duration.ofMinutes(1), 100));
-    List<RawPayer> keeping = new ArrayList<>();
+    List<ProtocolClient> keeping = new ArrayList<>();
     try {
       for (int i = 0; i < PeerListener.MAX_CONCURRENT_PAYERS; i++) {
-        RawPayer payer = new RawPayer("payer" + i, carol);
+        ProtocolClient payer = rawPayer("payer" + i, carol);
         keeping.add(payer);
-        assertEquals("DECLINE DECLINED_BY_USER", payer.ask("payer" + i + "#2000000#carol#kept-payer-" + i),
+        assertEquals("DECLINE DECLINED_BY_USER",
+            payer.request("payer" + i + "#2000000#carol#kept-payer-" + i),
             "above carol's automatic limit");
       }
-      try (RawPayer late = new RawPayer("late", carol)) {
-        assertEquals("OK", late.ask("late#1#carol#late-payer-01"));
-        late.relay("Transfer OK!");
+      try (ProtocolClient late = rawPayer("late", carol)) {
+        assertEquals("OK", late.request("late#1#carol#late-payer-01"));
+        late.send("Transfer OK!");
       }
     } finally {
-      for (RawPayer payer : keeping) {
+      for (ProtocolClient payer : keeping) {
         payer.close();
       }
     }
@@ -171,36 +171,10 @@ class KeptConnectionTest {
   }
 
   /** A payer speaking the peer-to-peer protocol by hand on one kept connection. */
-  private final class RawPayer implements AutoCloseable {
-    final SSLSocket socket;
-    final LineReader in;
-
-    RawPayer(String name, PeerListener payee) throws IOException {
-      socket = server.pki().peerTls(name, TIMEOUT_MILLIS).connectToPeer("127.0.0.1",
-          payee.port(), "carol", TIMEOUT_MILLIS);
-      socket.setSoTimeout(TIMEOUT_MILLIS);
-      in = LineReader.forReplies(socket.getInputStream());
-    }
-
-    /** The payee's answer, or null when it closed the connection instead. */
-    String ask(String request) throws IOException {
-      socket.getOutputStream().write(Wire.encodeLine(request));
-      socket.getOutputStream().flush();
-      try {
-        return in.readLine();
-      } catch (java.net.SocketException closed) {
-        return null;
-      }
-    }
-
-    void relay(String verdict) throws IOException {
-      socket.getOutputStream().write(Wire.encodeLine(verdict));
-      socket.getOutputStream().flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
+  private ProtocolClient rawPayer(String name, PeerListener payee) throws IOException {
+    SSLSocket socket = server.pki().peerTls(name, TIMEOUT_MILLIS).connectToPeer("127.0.0.1",
+        payee.port(), "carol", TIMEOUT_MILLIS);
+    socket.setSoTimeout(TIMEOUT_MILLIS);
+    return new ProtocolClient(socket);
   }
 }

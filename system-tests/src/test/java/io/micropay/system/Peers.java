@@ -2,13 +2,13 @@ package io.micropay.system;
 
 import io.micropay.peer.AcceptPolicy;
 import io.micropay.peer.PeerConfig;
-import io.micropay.peer.ServerAddress;
 import io.micropay.peer.PeerEvents;
 import io.micropay.peer.PeerNode;
 import io.micropay.peer.Prompter;
+import io.micropay.peer.ServerAddress;
 import io.micropay.pki.Passphrase;
+import io.micropay.pki.testing.TestPki;
 import io.micropay.server.TestServer;
-import io.micropay.testing.TestPki;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

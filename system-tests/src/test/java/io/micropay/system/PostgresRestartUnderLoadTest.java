@@ -2,14 +2,14 @@ package io.micropay.system;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micropay.server.ProtocolClient;
+import io.micropay.pki.testing.TestPki;
 import io.micropay.server.TestServer;
 import io.micropay.server.ledger.AuditReport;
 import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.testing.Await;
 import io.micropay.testing.PostgresServer;
+import io.micropay.testing.ProtocolClient;
 import io.micropay.testing.ServerProcess;
-import io.micropay.testing.TestPki;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -50,9 +50,24 @@ public final class ServerProcess implements AutoCloseable {
   /** As {@link #start(Path, Path, List)}, on {@code port} (a restart on the same address). */
   public static ServerProcess start(int port, Path sslDirectory, Path dataDirectory,
       List<String> extraArguments) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), MAIN_CLASS,
+    return start(List.of(), port, sslDirectory, dataDirectory, extraArguments);
+  }
+
+  /**
+   * As {@link #start(Path, Path, List)}, in a JVM given {@code jvmOptions} ({@code -Xmx64m}...),
+   * for tests of what the server itself holds, apart from the test's own JVM.
+   */
+  public static ServerProcess start(List<String> jvmOptions, Path sslDirectory,
+      Path dataDirectory, List<String> extraArguments) {
+    return start(jvmOptions, 0, sslDirectory, dataDirectory, extraArguments);
+  }
+
+  private static ServerProcess start(List<String> jvmOptions, int port, Path sslDirectory,
+      Path dataDirectory, List<String> extraArguments) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN_CLASS,
         "--port", Integer.toString(port), "--ssl-dir", sslDirectory.toString(),
         "--data-dir", dataDirectory.toString()));
     command.addAll(extraArguments);

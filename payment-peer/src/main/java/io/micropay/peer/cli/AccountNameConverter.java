@@ -1,6 +1,6 @@
 package io.micropay.peer.cli;
 
-import io.micropay.protocol.AccountName;
+import io.micropay.rules.AccountNames;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -9,7 +9,7 @@ final class AccountNameConverter implements ITypeConverter<String> {
   @Override
   public String convert(String value) {
     try {
-      return AccountName.requireValid(value);
+      return AccountNames.requireValid(value);
     } catch (IllegalArgumentException e) {
       throw new TypeConversionException(e.getMessage());
     }

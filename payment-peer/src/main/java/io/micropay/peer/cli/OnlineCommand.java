@@ -1,11 +1,11 @@
 package io.micropay.peer.cli;
 
+import io.micropay.cli.DurationConverter;
 import io.micropay.peer.AcceptPolicy;
 import io.micropay.peer.PeerConfig;
 import io.micropay.peer.PeerEvents;
 import io.micropay.peer.PeerFailure;
 import io.micropay.peer.PeerNode;
-import io.micropay.pki.cli.DurationConverter;
 import io.micropay.protocol.OnlineList;
 import java.io.PrintWriter;
 import java.time.Duration;

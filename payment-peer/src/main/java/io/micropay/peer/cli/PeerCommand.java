@@ -1,12 +1,14 @@
 package io.micropay.peer.cli;
 
+import io.micropay.cli.LogSetup;
+import io.micropay.cli.StandardCommandLine;
+import io.micropay.cli.VersionProvider;
 import io.micropay.peer.PeerFailure;
 import io.micropay.pki.PkiException;
-import io.micropay.pki.cli.StandardCommandLine;
-import io.micropay.pki.cli.VersionProvider;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.event.Level;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.Mixin;
@@ -64,7 +66,10 @@ public final class PeerCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    LogSetup.configure(List.of(args).contains("--verbose"));
+    // The peer talks to people through its own output; logs are for trouble: only warnings,
+    // unless --verbose asks for everything.
+    LogSetup.configure(List.of(args).contains("--verbose") ? Level.DEBUG : Level.WARN,
+        LogSetup.Format.COMMAND);
     System.exit(commandLine().execute(args));
   }
 

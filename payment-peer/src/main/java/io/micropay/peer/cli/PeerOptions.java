@@ -1,6 +1,6 @@
 package io.micropay.peer.cli;
 
-import io.micropay.protocol.Limits;
+import io.micropay.cli.DurationConverter;
 import io.micropay.peer.AcceptPolicy;
 import io.micropay.peer.Backoff;
 import io.micropay.peer.PeerConfig;
@@ -14,7 +14,7 @@ import io.micropay.pki.tls.TlsEngine;
 import io.micropay.pki.tls.TlsEngineChoice;
 import io.micropay.pki.x509.Pem;
 import io.micropay.pki.x509.Subjects;
-import io.micropay.pki.cli.DurationConverter;
+import io.micropay.protocol.Limits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,10 @@
 package io.micropay.peer.cli;
 
+import io.micropay.cli.StandardCommandLine;
 import io.micropay.peer.PeerFailure.Kind;
 import io.micropay.peer.PeerFailure;
 import io.micropay.peer.PeerNode;
 import io.micropay.peer.control.ControlServer;
-import io.micropay.pki.cli.StandardCommandLine;
-import io.micropay.protocol.Amounts;
 import java.io.PrintWriter;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package io.micropay.peer.cli;
 
+import io.micropay.cli.StandardCommandLine;
 import io.micropay.peer.PeerNode;
 import io.micropay.peer.control.ControlServer;
-import io.micropay.pki.cli.StandardCommandLine;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**

@@ -1,5 +1,6 @@
 package io.micropay.peer.cli;
 
+import io.micropay.cli.StandardCommandLine;
 import io.micropay.peer.Backoff;
 import io.micropay.peer.PeerConfig;
 import io.micropay.peer.PeerEvents;
@@ -7,11 +8,10 @@ import io.micropay.peer.PeerFailure.Kind;
 import io.micropay.peer.PeerFailure;
 import io.micropay.peer.PeerNode;
 import io.micropay.peer.Prompter;
-import io.micropay.pki.cli.StandardCommandLine;
-import io.micropay.protocol.AccountName;
 import io.micropay.protocol.Amounts;
 import io.micropay.protocol.Limits;
 import io.micropay.protocol.Printable;
+import io.micropay.rules.AccountNames;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -205,9 +205,9 @@ final class Shell implements Prompter, PeerEvents {
       out.println("nothing paid");
       return;
     }
-    if (!AccountName.isValid(payee)) {
-      out.println("! '" + Printable.of(payee) + "' is not an account name: 1 to "
-          + Limits.MAX_NAME_LENGTH + " of A-Z a-z 0-9 _ . -, starting with a letter");
+    if (!AccountNames.isValid(payee)) {
+      out.println("! '" + Printable.of(payee) + "' is not an account name: "
+          + AccountNames.RULE);
       return;
     }
     String amountText = words.length > 2 ? words[2] : reader.readLine("how much? ").trim();

@@ -1,8 +1,8 @@
 package io.micropay.peer.cli;
 
+import io.micropay.cli.DurationConverter;
 import io.micropay.peer.AcceptPolicy;
 import io.micropay.peer.PeerConfig;
-import io.micropay.pki.cli.DurationConverter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

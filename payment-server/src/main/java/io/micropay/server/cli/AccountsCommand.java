@@ -1,10 +1,10 @@
 package io.micropay.server.cli;
 
-import io.micropay.pki.cli.StandardCommandLine;
+import io.micropay.cli.StandardCommandLine;
 import io.micropay.server.ledger.AccountsReport;
 import io.micropay.server.ledger.Ledger;
-import java.io.PrintWriter;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

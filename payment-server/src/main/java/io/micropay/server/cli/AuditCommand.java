@@ -1,6 +1,6 @@
 package io.micropay.server.cli;
 
-import io.micropay.pki.cli.StandardCommandLine;
+import io.micropay.cli.StandardCommandLine;
 import io.micropay.server.ledger.AuditReport;
 import io.micropay.server.ledger.Ledger;
 import java.io.IOException;

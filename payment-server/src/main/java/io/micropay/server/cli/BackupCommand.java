@@ -1,6 +1,6 @@
 package io.micropay.server.cli;
 
-import io.micropay.pki.cli.StandardCommandLine;
+import io.micropay.cli.StandardCommandLine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,13 +1,14 @@
 package io.micropay.server.cli;
 
-import io.micropay.protocol.Limits;
+import io.micropay.cli.DurationConverter;
+import io.micropay.cli.LogSetup;
+import io.micropay.cli.StandardCommandLine;
+import io.micropay.cli.VersionProvider;
 import io.micropay.pki.PkiException;
 import io.micropay.pki.PkiLayout;
 import io.micropay.pki.tls.TlsEngine;
 import io.micropay.pki.tls.TlsEngineChoice;
-import io.micropay.pki.cli.DurationConverter;
-import io.micropay.pki.cli.StandardCommandLine;
-import io.micropay.pki.cli.VersionProvider;
+import io.micropay.protocol.Limits;
 import io.micropay.server.OperatorSettings;
 import io.micropay.server.PaymentServer;
 import io.micropay.server.ServerConfig;
@@ -28,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.event.Level;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -226,8 +228,12 @@ public final class ServerCommand implements Callable<Integer> {
 
   public static void main(String[] args) {
     List<String> arguments = List.of(args);
-    LogSetup.configure(arguments.contains("audit") || arguments.contains("accounts")
-        || arguments.contains("backup"));
+    // The commands that only read a ledger and print a report: their output is the report,
+    // so only warnings are logged.
+    boolean inspecting = arguments.contains("audit") || arguments.contains("accounts")
+        || arguments.contains("backup");
+    LogSetup.configure(inspecting ? Level.WARN : Level.INFO, LogSetup.Format.SERVICE);
+    LogSetup.limit("org.apache.derby", Level.WARN);
     System.exit(commandLine().execute(args));
   }
 

@@ -1,6 +1,7 @@
 package io.micropay.server.ledger;
 
 import io.micropay.protocol.Limits;
+import io.micropay.rules.AccountNames;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -18,11 +19,11 @@ public interface Ledger extends AutoCloseable {
   /** The largest balance an account may hold (PROTOCOL.md section 3). */
   long MAX_BALANCE_UNITS = Limits.MAX_BALANCE;
   /** The longest account name the ledger stores (PROTOCOL.md section 3). */
-  int MAX_ACCOUNT_NAME_LENGTH = 32;
+  int MAX_ACCOUNT_NAME_LENGTH = AccountNames.MAX_LENGTH;
   /** The longest transfer id the ledger stores (PROTOCOL.md section 3). */
-  int MAX_TRANSFER_ID_LENGTH = 64;
+  int MAX_TRANSFER_ID_LENGTH = Limits.MAX_TRANSFER_ID_LENGTH;
   /** The longest memo the ledger stores (PROTOCOL.md section 7). */
-  int MAX_MEMO_LENGTH = 140;
+  int MAX_MEMO_LENGTH = Limits.MAX_MEMO_LENGTH;
   /**
    * The most commands one {@link #transferBatch} may carry: a batch holds a row lock on every
    * account it names until it commits, and Derby escalates to a table lock past 5000 row locks.

@@ -1,7 +1,7 @@
 package io.micropay.server.presence;
 
-import io.micropay.protocol.Limits;
 import io.micropay.protocol.OnlineEntry;
+import io.micropay.rules.AccountNames;
 import io.micropay.server.ledger.LedgerDatabase;
 import io.micropay.server.ledger.LedgerException;
 import java.sql.PreparedStatement;
@@ -96,7 +96,7 @@ public final class PostgresPresence implements PresenceStore {
             + "started_at TIMESTAMPTZ NOT NULL DEFAULT now(), "
             + "lease_until TIMESTAMPTZ NOT NULL)");
         statement.execute("CREATE TABLE IF NOT EXISTS micropay_presence ("
-            + "account VARCHAR(" + Limits.MAX_NAME_LENGTH + ") PRIMARY KEY, "
+            + "account VARCHAR(" + AccountNames.MAX_LENGTH + ") PRIMARY KEY, "
             + "server_id VARCHAR(64) NOT NULL REFERENCES micropay_servers (server_id) "
             + "ON DELETE CASCADE, session_id BIGINT NOT NULL, ip VARCHAR(45) NOT NULL, "
             + "port INTEGER NOT NULL, since TIMESTAMPTZ NOT NULL DEFAULT now())");

@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micropay.server.ProtocolClient;
+import io.micropay.cli.testing.CommandRun;
+import io.micropay.pki.testing.TestPki;
 import io.micropay.server.ledger.AuditReport;
 import io.micropay.server.ledger.JdbcLedger;
+import io.micropay.testing.ProtocolClient;
 import io.micropay.testing.ServerProcess;
-import io.micropay.testing.TestPki;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +17,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * audit, accounts and backup against a running server process (through its operator endpoint)
@@ -29,8 +27,6 @@ class LiveBooksTest {
   @TempDir
   Path directory;
 
-  record Run(int exitCode, String out, String err) {
-  }
 
   @Test
   void auditAccountsAndBackupOfARunningServerThenTheRestoredBackupAudits() throws Exception {
@@ -50,15 +46,16 @@ class LiveBooksTest {
         alice.onlineList();
         alice.expect("alice#250#bob#0123abcd-0000-4000-8000-000000000001", "Transfer OK!");
       }
-      Run accounts = run("accounts", "--data-dir", data.toString(), "--ssl-dir", ssl.toString());
+      CommandRun accounts =
+          run("accounts", "--data-dir", data.toString(), "--ssl-dir", ssl.toString());
       assertEquals(0, accounts.exitCode(), accounts.err());
       assertTrue(accounts.out().contains("2 account(s), 20000 units in all"), accounts.out());
       assertTrue(accounts.out().matches("(?s).*alice +9750.*"), accounts.out());
-      Run audit = run("audit", "--data-dir", data.toString(), "--ssl-dir", ssl.toString());
+      CommandRun audit = run("audit", "--data-dir", data.toString(), "--ssl-dir", ssl.toString());
       assertEquals(0, audit.exitCode(), audit.err());
       assertTrue(audit.out().startsWith(AuditReport.BALANCED), audit.out());
       assertTrue(audit.out().contains("transfers:         1"), audit.out());
-      Run backup = run("backup", backups.toString(), "--data-dir", data.toString(),
+      CommandRun backup = run("backup", backups.toString(), "--data-dir", data.toString(),
           "--ssl-dir", ssl.toString());
       assertEquals(0, backup.exitCode(), backup.err());
       assertEquals(143, server.stop(), "SIGTERM, as documented");
@@ -67,7 +64,7 @@ class LiveBooksTest {
     // Restore as docs/operations.md says: the copy in place of <data-dir>/ledger.
     Path restored = directory.resolve("restored");
     copyTree(backups.resolve("ledger"), restored.resolve("ledger"));
-    Run audit = run("audit", "--data-dir", restored.toString());
+    CommandRun audit = run("audit", "--data-dir", restored.toString());
     assertEquals(0, audit.exitCode(), audit.err());
     assertTrue(audit.out().contains("transfers:         1"), audit.out());
     try (JdbcLedger ledger = JdbcLedger.open("jdbc:derby:" + restored.resolve("ledger"), 1)) {
@@ -82,7 +79,7 @@ class LiveBooksTest {
     TestPki.create(ssl);
     try (ServerProcess server = ServerProcess.start(ssl, data,
         List.of("--operator-port", "off"))) {
-      Run audit = run("audit", "--data-dir", data.toString());
+      CommandRun audit = run("audit", "--data-dir", data.toString());
       assertEquals(1, audit.exitCode(), audit.out());
       assertTrue(audit.err().contains("is in use by another process"), audit.err());
       assertFalse(audit.err().contains("see the next exception"), audit.err());
@@ -94,14 +91,8 @@ class LiveBooksTest {
         5_000));
   }
 
-  private static Run run(String... arguments) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine command = ServerCommand.commandLine();
-    command.setOut(new PrintWriter(out, true));
-    command.setErr(new PrintWriter(err, true));
-    int exitCode = command.execute(arguments);
-    return new Run(exitCode, out.toString(), err.toString());
+  private static CommandRun run(String... arguments) {
+    return CommandRun.of(ServerCommand.commandLine(), arguments);
   }
 
   private static void copyTree(Path from, Path to) throws Exception {

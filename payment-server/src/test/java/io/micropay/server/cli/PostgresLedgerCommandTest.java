@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micropay.cli.testing.CommandRun;
 import io.micropay.server.ledger.Dialect;
 import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.server.ledger.TestLedgers;
 import io.micropay.server.ledger.TransferCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The commands on a PostgreSQL ledger: --db-url, the password options, an unreachable server. */
 @Timeout(120)
@@ -25,8 +23,6 @@ class PostgresLedgerCommandTest {
   @TempDir
   Path directory;
 
-  record Run(int exitCode, String out, String err) {
-  }
 
   @Test
   void auditAndAccountsTakeAPostgresUrlAndAPasswordFile() throws Exception {
@@ -40,10 +36,10 @@ class PostgresLedgerCommandTest {
     // not checked; what is checked is that the option is taken.
     Path passwordFile = directory.resolve("db-password");
     Files.writeString(passwordFile, "secret\n");
-    Run audit = run("audit", "--db-url", url, "--db-password-file", passwordFile.toString());
+    CommandRun audit = run("audit", "--db-url", url, "--db-password-file", passwordFile.toString());
     assertEquals(0, audit.exitCode(), audit.err());
     assertTrue(audit.out().startsWith("BALANCED"), audit.out());
-    Run accounts = run("accounts", "--db-url", url);
+    CommandRun accounts = run("accounts", "--db-url", url);
     assertEquals(0, accounts.exitCode(), accounts.err());
     assertTrue(accounts.out().contains("2 account(s), 10000 units in all"), accounts.out());
   }
@@ -56,7 +52,7 @@ class PostgresLedgerCommandTest {
     }
     String url = "jdbc:postgresql://127.0.0.1:" + closedPort + "/ledger?user=micropay";
     for (String command : new String[] {"audit", "accounts"}) {
-      Run run = run(command, "--db-url", url);
+      CommandRun run = run(command, "--db-url", url);
       assertEquals(1, run.exitCode(), run.err());
       String line = run.err().strip();
       assertFalse(line.contains("\n"), "one line: " + run.err());
@@ -67,23 +63,17 @@ class PostgresLedgerCommandTest {
 
   @Test
   void aPasswordInTheUrlIsRefused() {
-    Run audit = run("audit", "--db-url",
+    CommandRun audit = run("audit", "--db-url",
         "jdbc:postgresql://127.0.0.1:1/ledger?user=micropay&password=oops");
     assertEquals(1, audit.exitCode());
     assertTrue(audit.err().contains("--db-password-file"), audit.err());
     assertFalse(audit.err().contains("oops"), audit.err());
-    Run server = run("--db-url", "jdbc:postgresql://127.0.0.1:1/ledger?password=oops");
+    CommandRun server = run("--db-url", "jdbc:postgresql://127.0.0.1:1/ledger?password=oops");
     assertEquals(2, server.exitCode());
     assertTrue(server.err().contains("MICROPAY_DB_PASSWORD"), server.err());
   }
 
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = ServerCommand.commandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    int exitCode = commandLine.execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
+  private static CommandRun run(String... args) {
+    return CommandRun.of(ServerCommand.commandLine(), args);
   }
 }

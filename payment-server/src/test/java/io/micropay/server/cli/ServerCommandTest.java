@@ -3,17 +3,14 @@ package io.micropay.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micropay.server.ServerConfig;
+import io.micropay.cli.testing.CommandRun;
 import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.server.ledger.Ledgers;
 import io.micropay.server.ledger.TransferCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +21,6 @@ class ServerCommandTest {
   @TempDir
   Path directory;
 
-  record Run(int exitCode, String out, String err) {
-  }
 
   @Test
   void auditExitsZeroWhenTheBooksBalanceAndThreeWithAReportWhenNot() throws Exception {
@@ -36,12 +31,12 @@ class ServerCommandTest {
       ledger.openAccount("bob", 10_000, 0);
       ledger.transfer(new TransferCommand("alice", "bob", 250, null));
     }
-    Run balanced = run("audit", "--data-dir", data.toString());
+    CommandRun balanced = run("audit", "--data-dir", data.toString());
     assertEquals(0, balanced.exitCode(), balanced.err());
     assertTrue(balanced.out().startsWith("BALANCED"), balanced.out());
     assertTrue(balanced.out().contains("transfers:         1"), balanced.out());
 
-    Run accounts = run("accounts", "--data-dir", data.toString());
+    CommandRun accounts = run("accounts", "--data-dir", data.toString());
     assertEquals(0, accounts.exitCode(), accounts.err());
     assertTrue(accounts.out().lines().anyMatch(l -> l.startsWith("alice") && l.endsWith("9750")),
         accounts.out());
@@ -52,7 +47,7 @@ class ServerCommandTest {
       tamper.executeUpdate("UPDATE accounts SET balance = balance + 7 WHERE name = 'alice'");
     }
     shutdownDerby(data);
-    Run unbalanced = run("audit", "--data-dir", data.toString());
+    CommandRun unbalanced = run("audit", "--data-dir", data.toString());
     assertEquals(3, unbalanced.exitCode(), unbalanced.out());
     assertTrue(unbalanced.out().contains("NOT BALANCED"), unbalanced.out());
     assertTrue(unbalanced.out().contains("account alice has balance 9757"), unbalanced.out());
@@ -60,35 +55,35 @@ class ServerCommandTest {
 
   @Test
   void auditOfAMissingLedgerSaysSo() {
-    Run missing = run("audit", "--data-dir", directory.resolve("nothing").toString());
+    CommandRun missing = run("audit", "--data-dir", directory.resolve("nothing").toString());
     assertEquals(1, missing.exitCode());
     assertTrue(missing.err().contains("no ledger"), missing.err());
   }
 
   @Test
   void badOptionsAreUsageErrorsWithAClearMessage() {
-    Run port = run("--port", "70000");
+    CommandRun port = run("--port", "70000");
     assertEquals(2, port.exitCode());
     assertTrue(port.err().contains("port must be 0..65535"), port.err());
-    Run timeout = run("--idle-timeout", "10");
+    CommandRun timeout = run("--idle-timeout", "10");
     assertEquals(2, timeout.exitCode());
     assertTrue(timeout.err().contains("write a whole number and a unit"), timeout.err());
-    Run zero = run("--handshake-timeout", "0s");
+    CommandRun zero = run("--handshake-timeout", "0s");
     assertEquals(2, zero.exitCode());
     assertTrue(zero.err().contains("handshake timeout must be more than 0"), zero.err());
-    Run verbosity = run("--verbosity", "loud");
+    CommandRun verbosity = run("--verbosity", "loud");
     assertEquals(2, verbosity.exitCode());
     assertTrue(verbosity.err().contains("events, list, all") || verbosity.err()
         .contains("EVENTS, LIST, ALL"), verbosity.err());
-    Run sessions = run("--max-sessions", "0");
+    CommandRun sessions = run("--max-sessions", "0");
     assertEquals(2, sessions.exitCode());
-    Run deposit = run("--max-deposit", "1000000001");
+    CommandRun deposit = run("--max-deposit", "1000000001");
     assertEquals(2, deposit.exitCode());
   }
 
   @Test
   void missingCertificatesAreAClearFailure() {
-    Run run = run("--port", "0", "--ssl-dir", directory.resolve("no-ssl").toString(),
+    CommandRun run = run("--port", "0", "--ssl-dir", directory.resolve("no-ssl").toString(),
         "--data-dir", directory.resolve("data").toString());
     assertEquals(1, run.exitCode());
     assertTrue(run.err().contains("does not exist"), run.err());
@@ -96,21 +91,13 @@ class ServerCommandTest {
 
   @Test
   void helpExplainsEveryOption() {
-    Run help = run("--help");
+    CommandRun help = run("--help");
     assertEquals(0, help.exitCode());
     for (String option : new String[] {"--port", "--ssl-dir", "--data-dir", "--db-url",
         "--threads", "--max-sessions", "--initial-balance", "--max-deposit", "--idle-timeout",
         "--handshake-timeout", "--verbosity", "audit", "accounts"}) {
       assertTrue(help.out().contains(option), option);
     }
-  }
-
-  @Test
-  void durationsTakeAUnit() {
-    DurationConverterProbe probe = new DurationConverterProbe();
-    assertEquals(Duration.ofMillis(500), probe.convert("500ms"));
-    assertEquals(Duration.ofMinutes(5), probe.convert("5m"));
-    assertEquals(Duration.ofDays(1), probe.convert("1d"));
   }
 
   @Test
@@ -125,12 +112,6 @@ class ServerCommandTest {
         + "127.0.0.1:, trusting CA 'x'"));
   }
 
-  private static final class DurationConverterProbe {
-    Duration convert(String text) {
-      return new io.micropay.pki.cli.DurationConverter().convert(text);
-    }
-  }
-
   private static void shutdownDerby(Path data) {
     try {
       DriverManager.getConnection("jdbc:derby:" + data.resolve("ledger").toAbsolutePath()
@@ -140,12 +121,7 @@ class ServerCommandTest {
     }
   }
 
-  private static Run run(String... args) {
-    CommandLine commandLine = ServerCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    return new Run(commandLine.execute(args), out.toString(), err.toString());
+  private static CommandRun run(String... args) {
+    return CommandRun.of(ServerCommand.commandLine(), args);
   }
 }

@@ -11,12 +11,7 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,18 +37,14 @@ class LedgerConcurrencyTest {
   private static final long WAIT_SECONDS = 60;
 
   private JdbcLedger ledger;
-  private ExecutorService threads;
 
   @BeforeEach
   void open() {
     ledger = JdbcLedger.open(freshUrl("race"), THREADS);
-    threads = Executors.newFixedThreadPool(THREADS);
   }
 
   @AfterEach
-  void close() throws InterruptedException {
-    threads.shutdownNow();
-    assertTrue(threads.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS));
+  void close() {
     ledger.close();
   }
 
@@ -208,24 +199,28 @@ class LedgerConcurrencyTest {
   void auditsRunningDuringTransfersAlwaysSeeBalancedBooks() throws Exception {
     ledger.openAccount("alice", 100_000, 0);
     ledger.openAccount("bob", 100_000, 0);
-    AtomicBoolean transfersDone = new AtomicBoolean();
+    AtomicInteger transfersRunning = new AtomicInteger(THREADS - 2);
     List<Callable<String>> work = new ArrayList<>();
     for (int i = 0; i < THREADS - 2; i++) {
       boolean forth = i % 2 == 0;
       work.add(() -> {
-        for (int n = 0; n < 40; n++) {
-          ledger.transferBatch(List.of(
-              new TransferCommand(forth ? "alice" : "bob", forth ? "bob" : "alice", 3, null),
-              new TransferCommand(forth ? "bob" : "alice", forth ? "alice" : "bob", 1, null)));
+        try {
+          for (int n = 0; n < 40; n++) {
+            ledger.transferBatch(List.of(
+                new TransferCommand(forth ? "alice" : "bob", forth ? "bob" : "alice", 3, null),
+                new TransferCommand(forth ? "bob" : "alice", forth ? "alice" : "bob", 1, null)));
+          }
+          return "";
+        } finally {
+          transfersRunning.decrementAndGet();
         }
-        return "";
       });
     }
     for (int i = 0; i < 2; i++) {
       work.add(() -> {
         StringBuilder problems = new StringBuilder();
-        // Bounded: the transfers finish in well under this many audits.
-        for (int n = 0; n < 10_000 && !transfersDone.get(); n++) {
+        // Audits as long as transfers run; bounded: they finish in well under this many audits.
+        for (int n = 0; n < 10_000 && transfersRunning.get() > 0; n++) {
           AuditReport report = ledger.audit();
           if (!report.balanced()) {
             problems.append(report.describe()).append('\n');
@@ -234,36 +229,13 @@ class LedgerConcurrencyTest {
         return problems.toString();
       });
     }
-    List<Future<String>> futures = startTogether(work);
-    for (int i = 0; i < THREADS - 2; i++) {
-      futures.get(i).get(WAIT_SECONDS, TimeUnit.SECONDS);
-    }
-    transfersDone.set(true);
-    for (int i = THREADS - 2; i < THREADS; i++) {
-      assertEquals("", futures.get(i).get(WAIT_SECONDS, TimeUnit.SECONDS));
-    }
+    List<String> problems = runTogether(work);
+    assertEquals(List.of("", ""), problems.subList(THREADS - 2, THREADS));
     assertBalancedWithTransfers((THREADS - 2) * 40 * 2);
   }
 
-  private <T> List<T> runTogether(List<Callable<T>> tasks) throws Exception {
-    List<T> results = new ArrayList<>();
-    for (Future<T> future : startTogether(tasks)) {
-      results.add(future.get(WAIT_SECONDS, TimeUnit.SECONDS));
-    }
-    return results;
-  }
-
-  private <T> List<Future<T>> startTogether(List<Callable<T>> tasks) {
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<T>> futures = new ArrayList<>();
-    for (Callable<T> task : tasks) {
-      futures.add(threads.submit(() -> {
-        start.await();
-        return task.call();
-      }));
-    }
-    start.countDown();
-    return futures;
+  private static <T> List<T> runTogether(List<Callable<T>> tasks) throws Exception {
+    return Concurrently.run(tasks, WAIT_SECONDS);
   }
 
   private void assertBalancedWithTransfers(long transfers) {

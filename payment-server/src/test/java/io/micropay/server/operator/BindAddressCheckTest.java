@@ -2,8 +2,8 @@ package io.micropay.server.operator;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micropay.pki.testing.TestPki;
 import io.micropay.pki.x509.Pem;
-import io.micropay.testing.TestPki;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micropay.pki.testing.TestPki;
 import io.micropay.server.OperatorHttp;
-import io.micropay.server.ProtocolClient;
 import io.micropay.server.TestServer;
-import io.micropay.testing.TestPki;
+import io.micropay.testing.ProtocolClient;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

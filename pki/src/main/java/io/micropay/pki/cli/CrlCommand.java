@@ -1,5 +1,6 @@
 package io.micropay.pki.cli;
 
+import io.micropay.cli.StandardCommandLine;
 import io.micropay.pki.x509.CertificateSigner;
 import java.security.cert.X509CRL;
 import java.util.concurrent.Callable;

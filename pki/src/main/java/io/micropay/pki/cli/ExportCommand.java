@@ -1,5 +1,6 @@
 package io.micropay.pki.cli;
 
+import io.micropay.cli.StandardCommandLine;
 import io.micropay.pki.Passphrase;
 import io.micropay.pki.PkiException;
 import io.micropay.pki.PkiLayout;

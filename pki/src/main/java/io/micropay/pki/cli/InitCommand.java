@@ -1,5 +1,6 @@
 package io.micropay.pki.cli;
 
+import io.micropay.cli.StandardCommandLine;
 import io.micropay.pki.CaInitializer.ExistingCa;
 import io.micropay.pki.CaInitializer;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package io.micropay.pki.cli;
 
+import io.micropay.cli.StandardCommandLine;
 import io.micropay.pki.CertificateAuthority.ExistingCertificate;
 import io.micropay.pki.CertificateAuthority.Issued;
 import io.micropay.pki.CertificateAuthority.LeafRequest;

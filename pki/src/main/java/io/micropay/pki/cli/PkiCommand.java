@@ -1,5 +1,7 @@
 package io.micropay.pki.cli;
 
+import io.micropay.cli.StandardCommandLine;
+import io.micropay.cli.VersionProvider;
 import io.micropay.pki.PkiException;
 import java.util.List;
 import picocli.CommandLine.Command;

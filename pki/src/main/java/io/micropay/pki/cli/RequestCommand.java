@@ -1,5 +1,6 @@
 package io.micropay.pki.cli;
 
+import io.micropay.cli.StandardCommandLine;
 import io.micropay.pki.EnrollmentRequest.ExistingKey;
 import io.micropay.pki.EnrollmentRequest;
 import io.micropay.pki.PkiException;

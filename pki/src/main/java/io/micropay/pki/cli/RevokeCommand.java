@@ -1,5 +1,6 @@
 package io.micropay.pki.cli;
 
+import io.micropay.cli.StandardCommandLine;
 import io.micropay.pki.CertificateAuthority;
 import io.micropay.pki.IssuedCertificate;
 import io.micropay.pki.RevocationReason;

@@ -1,5 +1,7 @@
 package io.micropay.pki.cli;
 
+import io.micropay.cli.DurationConverter;
+import io.micropay.cli.StandardCommandLine;
 import io.micropay.pki.CertificateAuthority;
 import io.micropay.pki.EnrollmentToken;
 import io.micropay.pki.PkiException;

@@ -1,5 +1,6 @@
 package io.micropay.pki.cli;
 
+import io.micropay.cli.StandardCommandLine;
 import io.micropay.pki.x509.Pem;
 import java.io.PrintWriter;
 import java.nio.file.Path;

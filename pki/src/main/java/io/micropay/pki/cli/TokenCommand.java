@@ -1,11 +1,14 @@
 package io.micropay.pki.cli;
 
-import io.micropay.pki.CertificateAuthority;
+import io.micropay.cli.DurationConverter;
+import io.micropay.cli.StandardCommandLine;
 import io.micropay.pki.CertificateAuthority.ExistingCertificate;
+import io.micropay.pki.CertificateAuthority;
 import io.micropay.pki.EnrollmentToken;
 import io.micropay.pki.Enrollments;
 import io.micropay.pki.IssuedCertificate;
-import io.micropay.pki.PeerNames;
+import io.micropay.pki.PkiException;
+import io.micropay.rules.AccountNames;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +47,7 @@ final class TokenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PeerNames.requireValid(name);
+    AccountNames.requireValid(name, PkiException::new);
     CertificateAuthority authority = ca.open();
     EnrollmentToken token = new Enrollments(authority, Clock.systemUTC()).issue(name, ttl,
         renew ? ExistingCertificate.RENEW : ExistingCertificate.REFUSE);

@@ -1,5 +1,6 @@
 package io.micropay.pki.cli;
 
+import io.micropay.cli.DurationConverter;
 import io.micropay.pki.PkiException;
 import io.micropay.pki.Validity;
 import java.time.Duration;

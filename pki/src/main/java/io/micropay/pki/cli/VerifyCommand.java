@@ -1,5 +1,6 @@
 package io.micropay.pki.cli;
 
+import io.micropay.cli.StandardCommandLine;
 import io.micropay.pki.x509.Pem;
 import io.micropay.pki.x509.Subjects;
 import java.nio.file.Path;

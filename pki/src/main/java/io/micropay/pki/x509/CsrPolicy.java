@@ -1,9 +1,9 @@
 package io.micropay.pki.x509;
 
 import io.micropay.pki.KeyAlgorithm;
-import io.micropay.pki.PeerNames;
 import io.micropay.pki.PkiException;
 import io.micropay.pki.Role;
+import io.micropay.rules.AccountNames;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
@@ -125,7 +125,8 @@ public final class CsrPolicy {
       }
     }
     checkRequestedRole(request, role);
-    return role.isHostRole() ? commonName : PeerNames.requireValid(commonName);
+    return role.isHostRole() ? commonName
+        : AccountNames.requireValid(commonName, PkiException::new);
   }
 
   /** An OU in the request is a role it asks for: it must be the role it is signed as. */

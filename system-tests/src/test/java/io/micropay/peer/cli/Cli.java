@@ -1,5 +1,6 @@
 package io.micropay.peer.cli;
 
+import io.micropay.cli.testing.CommandRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -10,10 +11,6 @@ import picocli.CommandLine;
 /** The real {@code payment-peer} command line, run in this JVM with its output captured. */
 final class Cli {
   private Cli() {
-  }
-
-  /** A finished run: its exit code and what it printed. */
-  record Run(int exitCode, String out, String err) {
   }
 
   /** A command still running ({@code online}, say), whose output can be read meanwhile. */
@@ -44,26 +41,24 @@ final class Cli {
     }
 
     /** Waits for it to end by itself. */
-    Run awaitExit(Duration timeout) throws Exception {
+    CommandRun awaitExit(Duration timeout) throws Exception {
       int code = exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return new Run(code, out.toString(), err.toString());
+      return new CommandRun(code, out.toString(), err.toString());
     }
 
     /** Asks it to leave (as an embedding program would) and waits for it. */
-    Run stop(Duration timeout) throws Exception {
+    CommandRun stop(Duration timeout) throws Exception {
       thread.interrupt();
       return awaitExit(timeout);
     }
   }
 
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    return new Run(execute(args, out, err), out.toString(), err.toString());
+  static CommandRun run(String... args) {
+    return CommandRun.of(PeerCommand.commandLine(), args);
   }
 
   /** Runs {@code command} as peer {@code name} of {@code server}'s PKI, against it. */
-  static Run peer(io.micropay.server.TestServer server, String name, String... command) {
+  static CommandRun peer(io.micropay.server.TestServer server, String name, String... command) {
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--ssl-dir",
         server.pki().layout().directory().toString(), "--name", name, "--server",
         "127.0.0.1:" + server.port()));

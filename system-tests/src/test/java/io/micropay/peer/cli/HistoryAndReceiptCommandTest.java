@@ -3,8 +3,9 @@ package io.micropay.peer.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micropay.server.ProtocolClient;
+import io.micropay.cli.testing.CommandRun;
 import io.micropay.server.TestServer;
+import io.micropay.testing.ProtocolClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +48,7 @@ class HistoryAndReceiptCommandTest {
       alice.onlineList();
       alice.expect("alice#300#bob#" + ID + "#lunch at Joe's", "Transfer OK!");
     }
-    Cli.Run history = peer("bob", "history");
+    CommandRun history = peer("bob", "history");
     assertEquals(0, history.exitCode(), history.err());
     List<String> lines = history.out().lines().toList();
     assertEquals(3, lines.size(), history.out());
@@ -55,9 +56,9 @@ class HistoryAndReceiptCommandTest {
         && lines.get(1).contains("300") && lines.get(1).contains("10300")
         && lines.get(1).contains(ID) && lines.get(1).endsWith("lunch at Joe's"), lines.get(1));
     assertTrue(lines.get(2).contains("grant"), lines.get(2));
-    Cli.Run limited = peer("bob", "history", "--limit", "1");
+    CommandRun limited = peer("bob", "history", "--limit", "1");
     assertEquals(2, limited.out().lines().count(), limited.out());
-    Cli.Run future = peer("bob", "history", "--since", "2999-01-01T00:00:00Z");
+    CommandRun future = peer("bob", "history", "--since", "2999-01-01T00:00:00Z");
     assertEquals("no entries\n", future.out());
     assertEquals(2, peer("bob", "history", "--limit", "0").exitCode());
 
@@ -66,12 +67,12 @@ class HistoryAndReceiptCommandTest {
     assertEquals(history.out(), peer("bob", "history").out(), "the same after a restart");
 
     Path file = directory.resolve("lunch.pem");
-    Cli.Run receipt = peer("alice", "receipt", "--last", "--out", file.toString());
+    CommandRun receipt = peer("alice", "receipt", "--last", "--out", file.toString());
     assertEquals(0, receipt.exitCode(), receipt.err());
-    Cli.Run byId = peer("bob", "receipt", ID);
+    CommandRun byId = peer("bob", "receipt", ID);
     assertEquals(0, byId.exitCode(), byId.err());
     assertTrue(byId.out().startsWith("-----BEGIN CMS-----\n"), byId.out());
-    Cli.Run verify = peer("bob", "receipt", "verify", file.toString());
+    CommandRun verify = peer("bob", "receipt", "verify", file.toString());
     assertEquals(0, verify.exitCode(), verify.err());
     assertTrue(verify.out().contains("alice paid bob 300 (transfer " + ID), verify.out());
     assertTrue(verify.out().contains("memo: lunch at Joe's"), verify.out());
@@ -83,15 +84,15 @@ class HistoryAndReceiptCommandTest {
     Path tampered = directory.resolve("tampered.pem");
     Files.writeString(tampered, pem.substring(0, pem.indexOf('\n') + 1) + body.substring(0, at)
         + flipped + body.substring(at + 1));
-    Cli.Run refused = peer("bob", "receipt", "verify", tampered.toString());
+    CommandRun refused = peer("bob", "receipt", "verify", tampered.toString());
     assertEquals(1, refused.exitCode(), refused.out());
     assertTrue(refused.err().contains("is not a valid receipt"), refused.err());
 
-    Cli.Run unknown = peer("bob", "receipt", "nosuch-transfer-id");
+    CommandRun unknown = peer("bob", "receipt", "nosuch-transfer-id");
     assertTrue(unknown.exitCode() != 0, unknown.out());
   }
 
-  private Cli.Run peer(String name, String... command) {
+  private CommandRun peer(String name, String... command) {
     return Cli.peer(server, name, command);
   }
 }

@@ -4,17 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micropay.cli.testing.CommandRun;
 import io.micropay.peer.AcceptPolicy;
 import io.micropay.peer.Backoff;
 import io.micropay.peer.PeerConfig;
 import io.micropay.peer.PeerNode;
 import io.micropay.peer.ServerAddress;
-import io.micropay.peer.cli.Cli.Run;
 import io.micropay.peer.cli.Cli.Running;
 import io.micropay.pki.Passphrase;
+import io.micropay.pki.testing.TestPki;
 import io.micropay.testing.Await;
 import io.micropay.testing.ServerProcess;
-import io.micropay.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ class StayingOnlineTest {
         SERVER_OPTIONS);
     for (String name : List.of("alice", "bob")) {
       pki.peer(name);
-      Run register = peer(name, "register");
+      CommandRun register = peer(name, "register");
       assertEquals(0, register.exitCode(), register.err());
     }
   }
@@ -118,7 +118,7 @@ class StayingOnlineTest {
     Running second = Cli.start("alice-2", withServer("alice", "--control-dir",
         directory.resolve("elsewhere").toString(), "online", "--accept", "auto"));
     closeAfter.add(() -> second.stop(WAIT));
-    Run ended = first.awaitExit(WAIT);
+    CommandRun ended = first.awaitExit(WAIT);
     assertEquals(1, ended.exitCode(), ended.out());
     assertTrue(ended.out().contains("a newer login of this account from 127.0.0.1"),
         ended.out());
@@ -139,7 +139,7 @@ class StayingOnlineTest {
     Running alice = online("alice");
     Await.until("alice online", WAIT, () -> logins("alice") == 1);
     pki.revoke("alice");
-    Run ended = alice.awaitExit(WAIT);
+    CommandRun ended = alice.awaitExit(WAIT);
     assertEquals(3, ended.exitCode(), ended.out());
     assertTrue(ended.out().contains("revoked"), ended.out());
     assertTrue(ended.out().contains("Not reconnecting") || ended.out().contains(
@@ -149,26 +149,26 @@ class StayingOnlineTest {
   @Test
   void oneShotCommandsGoThroughTheRunningPeerWithTheSameOutput() throws Exception {
     PeerNode bob = bob();
-    Run direct = peer("alice", "deposit", "5");
-    Run directFailure = peer("alice", "pay", "carol", "5");
+    CommandRun direct = peer("alice", "deposit", "5");
+    CommandRun directFailure = peer("alice", "pay", "carol", "5");
     int loginsBefore = logins("alice");
 
     Running alice = online("alice");
     Await.until("alice online", WAIT, () -> logins("alice") == loginsBefore + 1);
-    Run deposit = peer("alice", "deposit", "5");
+    CommandRun deposit = peer("alice", "deposit", "5");
     assertEquals(direct, deposit);
-    Run failure = peer("alice", "pay", "carol", "5");
+    CommandRun failure = peer("alice", "pay", "carol", "5");
     assertEquals(directFailure, failure);
     assertEquals(5, failure.exitCode());
-    Run list = peer("alice", "list");
+    CommandRun list = peer("alice", "list");
     assertEquals(0, list.exitCode(), list.err());
     assertTrue(list.out().startsWith("balance 10010\n"), list.out());
     assertTrue(list.out().contains("(you)"), list.out());
-    Run pay = peer("alice", "pay", "bob", "7");
-    assertEquals(new Run(0, "paid bob 7 (balance 10010 -> 10003)\n", ""), pay);
+    CommandRun pay = peer("alice", "pay", "bob", "7");
+    assertEquals(new CommandRun(0, "paid bob 7 (balance 10010 -> 10003)\n", ""), pay);
     assertEquals(loginsBefore + 1, logins("alice"), "no new login:\n" + server.output());
 
-    Run twice = peer("alice", "online");
+    CommandRun twice = peer("alice", "online");
     assertEquals(1, twice.exitCode());
     assertTrue(twice.err().contains("alice is running already on this machine"), twice.err());
     assertEquals(0, alice.stop(WAIT).exitCode());
@@ -218,7 +218,7 @@ class StayingOnlineTest {
     return count;
   }
 
-  private Run peer(String name, String... command) {
+  private CommandRun peer(String name, String... command) {
     return Cli.run(withServer(name, command));
   }
 

@@ -14,10 +14,10 @@ import io.micropay.server.TestServer;
 import io.micropay.system.Peers;
 import io.micropay.testing.Await;
 import io.micropay.testing.Background;
+import io.micropay.testing.ProtocolClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,7 +113,7 @@ class PayeeListenerHostileTest {
   void aPayersOwnVerdictIsNotTakenForMoneyReceived() throws Exception {
     Peers.Notices notices = new Peers.Notices();
     PeerNode alice = online("alice", AcceptPolicy.AUTO, notices);
-    try (ProtocolLine carol = new ProtocolLine(payerConnection("carol", alice))) {
+    try (ProtocolClient carol = new ProtocolClient(payerConnection("carol", alice))) {
       assertEquals("OK", carol.request("carol#10#alice#" + ID));
       carol.send("Transfer OK!");
     }
@@ -159,33 +159,6 @@ class PayeeListenerHostileTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    }
-  }
-
-  /** Lines over a payer's connection. */
-  private static final class ProtocolLine implements AutoCloseable {
-    private final SSLSocket socket;
-    private final LineReader in;
-
-    ProtocolLine(SSLSocket socket) throws IOException {
-      this.socket = socket;
-      socket.setSoTimeout(TIMEOUT_MILLIS);
-      this.in = LineReader.forReplies(socket.getInputStream());
-    }
-
-    void send(String line) throws IOException {
-      socket.getOutputStream().write(line.concat("\r\n").getBytes(StandardCharsets.US_ASCII));
-      socket.getOutputStream().flush();
-    }
-
-    String request(String line) throws IOException {
-      send(line);
-      return in.readLine();
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
     }
   }
 }

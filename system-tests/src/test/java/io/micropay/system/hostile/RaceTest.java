@@ -3,11 +3,11 @@ package io.micropay.system.hostile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micropay.server.ProtocolClient;
 import io.micropay.server.TestServer;
 import io.micropay.server.Verbosity;
 import io.micropay.server.ledger.AuditReport;
 import io.micropay.testing.Concurrently;
+import io.micropay.testing.ProtocolClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

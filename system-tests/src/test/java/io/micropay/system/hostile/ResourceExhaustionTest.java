@@ -1,20 +1,26 @@
 package io.micropay.system.hostile;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.pki.TlsFactory;
-import io.micropay.server.ProtocolClient;
+import io.micropay.pki.testing.TestPki;
+import io.micropay.server.OperatorHttp;
 import io.micropay.server.TestServer;
 import io.micropay.server.Verbosity;
+import io.micropay.server.cli.ServerCommand;
 import io.micropay.testing.Await;
+import io.micropay.testing.ProtocolClient;
+import io.micropay.testing.ServerProcess;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,39 +34,56 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Attacks on the server's resources: many half-open handshakes, sessions that trickle a byte a
- * second, and a flood of connections past the session limit. During each, a well-behaved peer
- * still gets its whole conversation done within two seconds, and the server's heap stays
- * bounded.
+ * second, and a flood of connections past the session limit. During each, with the attack counted
+ * and still whole when it is done, a well-behaved peer gets its whole conversation answered
+ * right; the stalled handshakes are held by a server process whose heap is capped, so that what
+ * they cost is the server's own, not this JVM's with its thousand client sockets. Times are
+ * reported, not asserted.
  */
 @Timeout(180)
 class ResourceExhaustionTest {
   /** How many stalled handshakes the first attack holds open. */
   static final int STALLED_HANDSHAKES = 1_000;
-  /** Heap growth allowed while the stalled handshakes are held: about 200 KB each at most. */
-  static final long MAX_HEAP_GROWTH_BYTES = 200L * 1024 * 1024;
+  /**
+   * The heap of the server process that holds them; past it, it dies of an OutOfMemoryError.
+   * Twice what it needs: with 32 MiB it held them too, with 24 MiB it did not (Java 17,
+   * 2026-12-07). A server that kept 64 KB more per connection dies here (checked).
+   */
+  static final int SERVER_HEAP_MIB = 64;
 
   @TempDir
   Path directory;
 
   @Test
-  void aThousandStalledHandshakesDoNotStopAWellBehavedPeer() throws Exception {
-    try (TestServer server = TestServer.start(directory, settings -> settings
-        .withVerbosity(Verbosity.EVENTS).withHandshakeTimeout(Duration.ofMinutes(2)))) {
-      server.online("bob", 6001).close();
-      long heapBefore = usedHeapBytes();
+  void aThousandStalledHandshakesFitInTheServersHeapAndDoNotStopAWellBehavedPeer()
+      throws Exception {
+    Path ssl = directory.resolve("ssl");
+    TestPki pki = TestPki.create(ssl);
+    try (ServerProcess server = ServerProcess.start(List.of("-Xmx" + SERVER_HEAP_MIB + "m",
+        "-XX:+ExitOnOutOfMemoryError"), ssl, directory.resolve("data"),
+        List.of("--handshake-timeout", "2m", "--max-handshakes", "2000"))) {
+      Metrics metrics = new Metrics(server, OperatorHttp.as(pki.operatorTls("olga"),
+          operatorPort(server)));
+      WellBehavedPeer.Connection bob = () -> peer(pki, "bob", server.port());
+      try (ProtocolClient client = bob.open()) {
+        client.register("bob");
+      }
       List<Socket> stalled = new ArrayList<>();
       try {
         for (int i = 0; i < STALLED_HANDSHAKES; i++) {
           stalled.add(new Socket(InetAddress.getLoopbackAddress(), server.port()));
         }
         Await.until("all stalled connections accepted", Duration.ofSeconds(30),
-            () -> server.server().openConnections() >= STALLED_HANDSHAKES);
-        Duration took = WellBehavedPeer.converse(server, "alice", "bob");
-        assertTrue(took.compareTo(WellBehavedPeer.BUDGET) <= 0, "took " + took);
-        long growth = usedHeapBytes() - heapBefore;
-        assertTrue(growth < MAX_HEAP_GROWTH_BYTES, "heap grew by " + growth + " bytes");
-        Figures.report("stalled handshakes held", STALLED_HANDSHAKES, "well-behaved peer took "
-            + took.toMillis() + " ms; heap grew " + growth / (1024 * 1024) + " MB");
+            () -> metrics.value("micropay_connections") >= STALLED_HANDSHAKES);
+        Duration took = WellBehavedPeer.converse(() -> peer(pki, "alice", server.port()),
+            "alice", "bob");
+        // The operator's own connection is one of them, the peer's is closed.
+        assertTrue(metrics.value("micropay_connections") >= STALLED_HANDSHAKES,
+            "every stalled handshake still held when the peer was served");
+        long heapUsed = (long) metrics.value("jvm_memory_used_bytes{area=\"heap\"}");
+        Figures.report("stalled handshakes held", STALLED_HANDSHAKES, "by a server process with "
+            + SERVER_HEAP_MIB + " MiB of heap, " + heapUsed / (1024 * 1024) + " MiB in use; "
+            + "well-behaved peer served in " + took.toMillis() + " ms");
       } finally {
         for (Socket socket : stalled) {
           socket.close();
@@ -82,8 +105,7 @@ class ResourceExhaustionTest {
         }
         Await.until("the first 200 dropped", Duration.ofSeconds(30),
             () -> server.server().openConnections() <= 100);
-        Duration took = WellBehavedPeer.converse(server, "alice", "bob");
-        assertTrue(took.compareTo(WellBehavedPeer.BUDGET) <= 0, "took " + took);
+        WellBehavedPeer.converse(() -> server.connect("alice"), "alice", "bob");
         stalled.get(0).setSoTimeout(5_000);
         assertTrue(stalled.get(0).getInputStream().read() < 0, "the oldest was closed");
       } finally {
@@ -122,8 +144,9 @@ class ResourceExhaustionTest {
         }, 0, 1, TimeUnit.SECONDS);
         Await.until("the tricklers are sessions", Duration.ofSeconds(30),
             () -> server.server().activeSessions() >= 200);
-        Duration took = WellBehavedPeer.converse(server, "alice", "bob");
-        assertTrue(took.compareTo(WellBehavedPeer.BUDGET) <= 0, "took " + took);
+        Duration took = WellBehavedPeer.converse(() -> server.connect("alice"), "alice", "bob");
+        assertTrue(server.server().activeSessions() >= 200,
+            "every trickler still a session when the peer was served");
         Figures.report("trickling sessions held", 200, "well-behaved peer took "
             + took.toMillis() + " ms");
       } finally {
@@ -169,8 +192,12 @@ class ResourceExhaustionTest {
         }
         Await.until("the flood turned away", Duration.ofSeconds(30), () -> busy.get() >= 50);
         Duration took = WellBehavedPeer.converse(alice, "alice", "bob");
-        assertTrue(took.compareTo(WellBehavedPeer.BUDGET) <= 0, "took " + took);
-        assertTrue(busy.get() >= 50);
+        // Counted once the flood is over: admission counts a newcomer before it refuses it.
+        flooding.set(false);
+        flood.shutdown();
+        assertTrue(flood.awaitTermination(30, TimeUnit.SECONDS), "the flood stopped");
+        assertEquals(maxSessions, server.server().activeSessions(),
+            "the limit still held by the attacker and the peer after the peer was served");
         Figures.report("flood past max-sessions " + maxSessions, busy.get(),
             "connections answered 240 BUSY while the limit was held; well-behaved peer took "
                 + took.toMillis() + " ms");
@@ -185,8 +212,45 @@ class ResourceExhaustionTest {
     }
   }
 
-  private static long usedHeapBytes() {
-    System.gc();
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  private static ProtocolClient peer(TestPki pki, String name, int port) throws IOException {
+    return new ProtocolClient(pki.peerTls(name, TestServer.TIMEOUT_MILLIS)
+        .connectToServer("127.0.0.1", port, TestServer.TIMEOUT_MILLIS));
+  }
+
+  private static int operatorPort(ServerProcess server) {
+    return server.output().lines().map(ServerCommand::operatorPort)
+        .filter(OptionalInt::isPresent).findFirst().orElseThrow(() -> new IllegalStateException(
+            "no operator endpoint in the start-up line:\n" + server.output()))
+        .getAsInt();
+  }
+
+  /** The Prometheus metrics of a server process, read through its operator endpoint. */
+  private record Metrics(ServerProcess server, OperatorHttp operator) {
+    /** The value of the sample {@code name} (with its labels, if any). */
+    double value(String name) {
+      if (!server.isAlive()) {
+        throw new AssertionError(death());
+      }
+      String body;
+      try {
+        body = operator.get("metrics").body();
+      } catch (IOException e) {
+        // An OutOfMemoryError ends the process (-XX:+ExitOnOutOfMemoryError) mid-request.
+        throw new UncheckedIOException("cannot read the server's metrics"
+            + (server.isAlive() ? "" : "; " + death()), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while reading the server's metrics", e);
+      }
+      return body.lines().filter(line -> line.startsWith(name + " "))
+          .mapToDouble(line -> Double.parseDouble(line.substring(name.length() + 1).trim()))
+          .findFirst().orElseThrow(() -> new IllegalStateException("no " + name + " in\n"
+              + body));
+    }
+
+    private String death() {
+      String output = server.output();
+      return "the server process died:\n" + output.substring(Math.max(0, output.length() - 2_000));
+    }
   }
 }

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micropay.pki.Passphrase;
+import io.micropay.pki.testing.TestPki;
 import io.micropay.pki.x509.Pem;
-import io.micropay.server.ProtocolClient;
 import io.micropay.server.TestServer;
-import io.micropay.testing.TestPki;
+import io.micropay.testing.ProtocolClient;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
