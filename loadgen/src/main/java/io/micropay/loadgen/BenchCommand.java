@@ -7,13 +7,11 @@ import io.micropay.pki.PkiLayout;
 import io.micropay.pki.tls.TlsEngine;
 import io.micropay.pki.tls.TlsEngineChoice;
 import io.micropay.server.ledger.Ledger;
-import io.micropay.testing.PostgresServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -161,170 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
     TlsEngineChoice clientEngine = TlsEngineChoice.of(Optional.ofNullable(clientTlsEngine));
     BulkClients clients = new BulkClients(pki.clientTls(clientEngine), certificates,
         pki.sharedPrivateKey());
-    List<Result> results = new ArrayList<>();
-    for (TlsEngine engine : tlsEngines) {
-      String engines = "server " + engine.optionName() + ", clients "
-          + clientEngine.engine().optionName();
-      String label = engine.optionName() + " engine";
-      if (scenarios.contains("handshakes")) {
-        handshakes(measurement, pki, clients, engine, engines).forEach(row ->
-            results.add(row.on(label)));
-      }
-      if (scenarios.contains("transfers")) {
-        derbyTransfers(measurement, pki, clients, names, engine).forEach(row ->
-            results.add(row.on(label)));
-      }
-      if (scenarios.contains("p2p")) {
-        try (ServerUnderTest server = startServer(pki, "p2p-" + label, engine)) {
-          new PeerToPeerScenario(pki, server.port(), TlsEngineChoice.of(engine)).run(
-              measurement.watching(server.handle()), pairs, p2pRate).forEach(row ->
-              results.add(row.on(label)));
-        }
-      }
-    }
-    TlsEngine first = tlsEngines.get(0);
-    if (scenarios.contains("transfers")) {
-      results.addAll(postgresTransfers(measurement, pki, clients, names, first));
-    }
-    if (scenarios.contains("handshakes")) {
-      results.addAll(opensslBaseline(pki));
-    }
-    if (scenarios.contains("sessions")) {
-      try (ServerUnderTest server = startServer(pki, "sessions", first)) {
-        results.addAll(new SessionsScenario(clients, server, names).run(
-            measurement.watching(server.handle()), sessions));
-      }
-    }
-    return results;
-  }
-
-  /** Scenario 1 with Java clients, then openssl s_time, against micropay on {@code engine}. */
-  private List<Result> handshakes(Measurement measurement, BenchPki pki, BulkClients clients,
-      TlsEngine engine, String engines) throws Exception {
-    List<Result> results = new ArrayList<>();
-    OpensslTime.ClientFiles files = opensslClient(pki);
-    try (ServerUnderTest server = startServer(pki, "handshakes-" + engine.optionName(),
-        engine)) {
-      HandshakeScenario scenario = new HandshakeScenario(clients, server.port(), engines);
-      for (int count : handshakeClients) {
-        results.addAll(scenario.run(measurement.watching(server.handle()), count));
-      }
-      CpuClock serverCpu = CpuClock.of(server.handle());
-      for (boolean resume : new boolean[] {false, true}) {
-        Optional<Duration> before = serverCpu.used();
-        Result row = OpensslTime.run((resume ? "resumed" : "full") + ", s_time -> micropay",
-            server.port(), files, resume, OpensslTime.OVERLONG_PATH, opensslSeconds(),
-            "openssl client, 1 at a time; micropay answers 230 and closes");
-        // s_time's own CPU is not the load generator's: only the server's is charged here.
-        results.add(row.withCpu(new CpuUse(CpuClock.millisBetween(before, serverCpu.used()),
-            -1)));
-      }
-    }
-    return results;
-  }
-
-  /** The handshake baseline: openssl s_time against openssl s_server, once per run. */
-  private List<Result> opensslBaseline(BenchPki pki) throws Exception {
-    List<Result> results = new ArrayList<>();
-    PkiLayout layout = pki.layout();
-    try (OpensslTime.Server baseline = new OpensslTime.Server(layout.serverCertificate(),
-        layout.serverKey(), layout.caCertificate(), out.resolve("s_server.log"))) {
-      for (boolean resume : new boolean[] {false, true}) {
-        results.add(OpensslTime.run((resume ? "resumed" : "full") + ", s_time -> s_server",
-            baseline.port(), opensslClient(pki), resume, "/", opensslSeconds(),
-            "baseline: openssl s_server -www, 1 at a time"));
-      }
-    }
-    return results;
-  }
-
-  private static OpensslTime.ClientFiles opensslClient(BenchPki pki) {
-    String name = "opensslclient";
-    PkiLayout layout = pki.layout();
-    if (!Files.exists(layout.peerCertificate(name))) {
-      pki.issuePeerFiles(name);
-    }
-    return new OpensslTime.ClientFiles(layout.peerCertificate(name), layout.peerKey(name),
-        layout.caCertificate());
-  }
-
-  private int opensslSeconds() {
-    return (int) Math.max(1, Math.ceil(seconds));
-  }
-
-  /** Scenario 2 on a Derby ledger, at each --payers, on a server with {@code engine}. */
-  private List<Result> derbyTransfers(Measurement measurement, BenchPki pki,
-      BulkClients clients, List<String> names, TlsEngine engine) throws Exception {
-    List<Result> results = new ArrayList<>();
-    try (ServerUnderTest server = startServer(pki, "transfers-" + engine.optionName(),
-        engine)) {
-      TransferScenario scenario = new TransferScenario(clients, TransferScenario.PAYEES,
-          server.port());
-      scenario.register(names, maxPayers());
-      for (int count : payers) {
-        results.add(scenario.run(measurement.watching(server.handle()), names, count));
-      }
-    }
-    return results;
-  }
-
-  /** Scenario 2 at the largest --payers on PostgreSQL: one server, then two on one database. */
-  private List<Result> postgresTransfers(Measurement measurement, BenchPki pki,
-      BulkClients clients, List<String> names, TlsEngine engine) throws Exception {
-    List<Result> results = new ArrayList<>();
-    if (noPostgres) {
-      return results;
-    }
-    if (!PostgresServer.installed()) {
-      System.err.println("scenario 2 on PostgreSQL skipped: the postgresql package is not "
-          + "installed");
-      return results;
-    }
-    // The same scenario on a ledger in a throwaway PostgreSQL with its default settings
-    // (fsync and synchronous_commit on: every acknowledged transfer is durable). Only the
-    // server's CPU is counted: PostgreSQL's own processes are not.
-    try (PostgresServer postgres = PostgresServer.start(List.of("max_connections=200"))) {
-      String url = postgres.createDatabase("bench");
-      try (ServerUnderTest server = startServer(pki, "transfers-postgres", engine,
-          List.of("--db-url", url))) {
-        TransferScenario scenario = new TransferScenario(clients, TransferScenario.PAYEES,
-            server.port());
-        scenario.register(names, maxPayers());
-        results.add(scenario.run(measurement.watching(server.handle()), names, maxPayers())
-            .on("PostgreSQL"));
-      }
-      // Two servers on one database, acting as one service (shared books, shared online
-      // list), the payers split between them; the CPU is both servers' together.
-      String shared = postgres.createDatabase("bench_two_servers");
-      try (ServerUnderTest first = startServer(pki, "transfers-postgres-a", engine,
-              List.of("--db-url", shared));
-          ServerUnderTest second = startServer(pki, "transfers-postgres-b", engine,
-              List.of("--db-url", shared))) {
-        TransferScenario scenario = new TransferScenario(clients, TransferScenario.PAYEES,
-            first.port(), second.port());
-        scenario.register(names, maxPayers());
-        results.add(scenario.run(measurement.watching(first.handle(), second.handle()), names,
-            maxPayers()).on("PostgreSQL, two servers"));
-      }
-    }
-    return results;
-  }
-
-  ServerUnderTest startServer(BenchPki pki, String label, TlsEngine engine)
-      throws IOException {
-    return startServer(pki, label, engine, List.of());
-  }
-
-  private ServerUnderTest startServer(BenchPki pki, String label, TlsEngine engine,
-      List<String> extraOptions) throws IOException {
-    List<String> options = new ArrayList<>(List.of("--max-sessions",
-        Integer.toString(peersAtOnce() + 100), "--initial-balance", "1000000000000",
-        "--idle-timeout", "1h", "--verbosity", "events", "--tls-engine",
-        engine.optionName()));
-    options.addAll(extraOptions);
-    List<String> jvm = serverJvmOptions.stream().filter(option -> !option.isBlank()).toList();
-    return ServerUnderTest.start(serverJar, jvm, pki.layout().directory(),
-        out.resolve("data-" + label), out.resolve("server-" + label + ".log"), options);
+    return new ServerRuns(this, pki, clients, names, clientEngine).run(measurement);
   }
 
   /**
@@ -333,7 +168,7 @@ public final class BenchCommand implements Callable<Integer> {
    * adding up: a transfers-only run no longer signs 10,000 certificates for the sessions
    * scenario first.
    */
-  private int peersAtOnce() {
+  int peersAtOnce() {
     int peers = 0;
     if (scenarios.contains("handshakes")) {
       peers = Math.max(peers, largest(handshakeClients));
@@ -350,7 +185,7 @@ public final class BenchCommand implements Callable<Integer> {
     return peers;
   }
 
-  private int maxPayers() {
+  int maxPayers() {
     return largest(payers);
   }
 

@@ -5,7 +5,6 @@ import io.micropay.pki.x509.CertificateRejectedException;
 import java.io.EOFException;
 import java.net.SocketTimeoutException;
 import java.util.Locale;
-import java.util.Optional;
 import javax.net.ssl.SSLException;
 
 /**
