@@ -12,6 +12,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One selector thread and the connections it owns. It reads and writes sockets and runs the TLS
  * record work; anything slow (certificate checks, the session's business) goes to the worker
- * pool. Other threads talk to it only through {@link #execute}. Twice a second it sweeps its
- * connections for handshake and idle deadlines.
+ * pool. Other threads talk to it only through {@link #execute}, whose queue is bounded, and
+ * {@link #closeSoon}, which needs no room in it. Twice a second it sweeps its connections for
+ * handshake and idle deadlines.
  */
 final class IoLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(IoLoop.class);
@@ -31,6 +34,10 @@ final class IoLoop implements Runnable {
 
   private final Selector selector;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queuedTasks = new AtomicInteger();
+  private final int maxQueuedTasks;
+  /** Closes asked for from other threads; a connection is in it once at most. */
+  private final ConcurrentLinkedQueue<CloseRequest> closeRequests = new ConcurrentLinkedQueue<>();
   private final Set<TlsConnection> connections = new HashSet<>();
   private final ByteBuffer plaintext = ByteBuffer.allocate(PLAINTEXT_BUFFER_BYTES);
   private final PacketBuffers packetBuffers = new PacketBuffers();
@@ -39,7 +46,14 @@ final class IoLoop implements Runnable {
   private volatile boolean running = true;
   private long lastSweepNanos = System.nanoTime();
 
-  IoLoop(String name, TransportCounters counters) throws IOException {
+  private record CloseRequest(TlsConnection connection, String reason) { }
+
+  IoLoop(String name, TransportCounters counters, int maxQueuedTasks) throws IOException {
+    if (maxQueuedTasks <= 0) {
+      throw new IllegalArgumentException("maxQueuedTasks must be positive, was "
+          + maxQueuedTasks);
+    }
+    this.maxQueuedTasks = maxQueuedTasks;
     this.selector = Selector.open();
     this.counters = counters;
     this.thread = new Thread(this, name);
@@ -50,10 +64,36 @@ final class IoLoop implements Runnable {
     thread.start();
   }
 
-  /** Runs {@code task} on this loop's thread, soon. */
+  /**
+   * Runs {@code task} on this loop's thread, soon.
+   *
+   * @throws RejectedExecutionException when {@code maxQueuedTasks} wait already: the loop is
+   *     far behind, and the caller closes what it was working for (see {@link #closeSoon})
+   */
   void execute(Runnable task) {
+    if (queuedTasks.incrementAndGet() > maxQueuedTasks) {
+      queuedTasks.decrementAndGet();
+      throw new RejectedExecutionException("the I/O loop " + thread.getName() + " has "
+          + maxQueuedTasks + " tasks queued (the limit)");
+    }
     tasks.add(task);
     selector.wakeup();
+  }
+
+  /**
+   * Closes {@code connection} on this loop soon, from any thread, even when the task queue is
+   * full: each connection is queued here once at most, so this queue is bounded by them.
+   */
+  void closeSoon(TlsConnection connection, String reason) {
+    if (connection.closeRequested.compareAndSet(false, true)) {
+      closeRequests.add(new CloseRequest(connection, reason));
+      selector.wakeup();
+    }
+  }
+
+  /** Tasks waiting now (for tests of the bound). */
+  int queuedTasks() {
+    return queuedTasks.get();
   }
 
   /** Takes over {@code channel}: registers it and starts its handshake. */
@@ -93,12 +133,15 @@ final class IoLoop implements Runnable {
 
   /** Closes every connection and stops the thread; waits for it a bounded time. */
   void shutdown(long waitMillis) {
-    execute(() -> {
+    // Past the bound on purpose: shutting down must not fail because the loop is busy.
+    queuedTasks.incrementAndGet();
+    tasks.add(() -> {
       for (TlsConnection connection : List.copyOf(connections)) {
         connection.closeNow("the server is shutting down");
       }
       running = false;
     });
+    selector.wakeup();
     try {
       thread.join(waitMillis);
     } catch (InterruptedException e) {
@@ -140,7 +183,12 @@ final class IoLoop implements Runnable {
   }
 
   private void runTasks() {
+    for (CloseRequest request = closeRequests.poll(); request != null;
+        request = closeRequests.poll()) {
+      request.connection().closeNow(request.reason());
+    }
     for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+      queuedTasks.decrementAndGet();
       try {
         task.run();
       } catch (RuntimeException e) {

@@ -4,43 +4,34 @@ import io.micropay.pki.PeerIdentity;
 import io.micropay.pki.TlsFactory;
 import io.micropay.pki.tls.HandshakeFailure;
 import io.micropay.pki.tls.HandshakeFailures;
-import io.micropay.protocol.LineFramer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
-import java.util.concurrent.CompletionStage;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One TLS connection driven by an {@link IoLoop}: the {@link SSLEngine}'s handshake and records,
- * line framing of what the client sends, and the queue of what goes back. Everything except the
- * {@link Connection} methods runs on the loop's thread; those methods post to it. The engine's
- * delegated tasks (certificate checks, signatures) and the session's handling of each line run on
- * the worker pool, so neither stalls the loop.
+ * and the queue of what goes back; the lines of what the client sends are {@link InboundLines}'
+ * job. Everything except the {@link Connection} methods runs on the loop's thread; those methods
+ * post to it. The engine's delegated tasks (certificate checks, signatures) run on the worker
+ * pool, so they do not stall the loop.
  */
-final class TlsConnection implements Connection {
+final class TlsConnection implements Connection, InboundLines.Transport {
   private static final Logger LOG = LoggerFactory.getLogger(TlsConnection.class);
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-  /**
-   * How long past the idle timeout the session has to end an idle connection itself (and say
-   * why) before the transport closes it without a word.
-   */
-  static final long IDLE_GRACE_MILLIS = 2_000;
-  /** Records wrapped at most to get a failed handshake's alert out (a few are ever needed). */
-  private static final int MAX_ALERT_RECORDS = 8;
-  /** Input read and dropped at most before closing a refused connection. */
-  private static final int MAX_DISCARDED_BYTES = 64 * 1024;
+  static final String OVERLOADED = "the server is overloaded (worker queue full)";
 
   private enum State { HANDSHAKING, OPEN, CLOSED }
 
@@ -48,51 +39,51 @@ final class TlsConnection implements Connection {
   private final IoLoop loop;
   private final SocketChannel channel;
   private final SSLEngine engine;
+  private final RecordBuffers records;
   private final TlsFactory tls;
   private final Executor workers;
-  private final SerialExecutor inbound;
   private final ConnectionAcceptor acceptor;
   private final TransportLimits limits;
-  private final LineFramer lines;
-  private final long acceptedNanos;
+  private final TransportCounters counters;
+  private final InboundLines lines;
+  private final ConnectionDeadlines deadlines;
   private final long acceptedMillis = System.currentTimeMillis();
   private final InetSocketAddress remote;
-  private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
+  private final OutboundReplies outbound;
+  /** Set once a close was asked for from outside the loop, so it is queued once at most. */
+  final AtomicBoolean closeRequested = new AtomicBoolean();
 
   private SelectionKey key;
-  /** Received TLS bytes not yet decrypted; borrowed from the loop, null when there are none. */
-  private ByteBuffer netIn;
-  /** Encrypted bytes not yet written; borrowed from the loop, null when there are none. */
-  private ByteBuffer netOut;
   private State state = State.HANDSHAKING;
   private boolean taskRunning;
   private boolean readPaused;
+  /** The client ended its side (FIN or close_notify): answer what it asked, then close. */
+  private boolean inputEnded;
   private boolean closeAfterFlush;
-  private long outboundBytes;
-  private long lastInputNanos;
-  private boolean idleReported;
-  private volatile PeerIdentity identity;
-  private volatile String applicationProtocol = "";
-  private InboundHandler handler;
-  private String closeReason;
+  private String closeAfterFlushReason = "closed by the server";
+  private String countedAccount;
   /** Why the handshake failed, when the connection closes during it; counted by the loop. */
   private HandshakeFailure.Reason handshakeFailureReason = HandshakeFailure.Reason.CLOSED;
+  private volatile PeerIdentity identity;
+  private volatile String applicationProtocol = "";
 
   TlsConnection(long id, IoLoop loop, SocketChannel channel, TlsFactory tls, Executor workers,
-      ConnectionAcceptor acceptor, TransportLimits limits) {
+      ConnectionAcceptor acceptor, TransportLimits limits, TransportCounters counters) {
     this.id = id;
     this.loop = loop;
     this.channel = channel;
     this.tls = tls;
     this.remote = remoteOf(channel);
     this.engine = tls.newServerEngine(remote);
+    this.records = new RecordBuffers(channel, engine, loop.packetBuffers());
     this.workers = workers;
-    this.inbound = new SerialExecutor(workers);
     this.acceptor = acceptor;
     this.limits = limits;
-    this.lines = new LineFramer(limits.maxLineBytes());
-    this.acceptedNanos = System.nanoTime();
-    this.lastInputNanos = acceptedNanos;
+    this.counters = counters;
+    this.outbound = new OutboundReplies(limits, counters);
+    this.lines = new InboundLines(id, workers, limits.maxLineBytes(), limits.maxQueuedLines(),
+        this);
+    this.deadlines = new ConnectionDeadlines(limits, System.nanoTime());
   }
 
   // ---- Connection: callable from any thread ----
@@ -119,22 +110,39 @@ final class TlsConnection implements Connection {
 
   @Override
   public void afterPending(Runnable task) {
-    loop.execute(() -> dispatch(task));
+    post(() -> lines.afterPending(task));
   }
 
   @Override
   public void send(byte[] bytes) {
-    loop.execute(() -> queue(bytes, false));
+    enqueue(bytes, false);
   }
 
   @Override
   public void sendAndClose(byte[] bytes) {
-    loop.execute(() -> queue(bytes, true));
+    enqueue(bytes, true);
   }
 
   @Override
   public void close(String reason) {
-    loop.execute(() -> closeNow(reason));
+    post(() -> closeNow(reason));
+  }
+
+  // ---- InboundLines.Transport ----
+
+  @Override
+  public void queueDrained() {
+    post(this::resumeReading);
+  }
+
+  @Override
+  public void overloaded() {
+    closeNow(OVERLOADED);
+  }
+
+  @Override
+  public void requestFailed(String reason) {
+    close(reason);
   }
 
   // ---- loop thread ----
@@ -150,7 +158,7 @@ final class TlsConnection implements Connection {
 
   /** Closes a connection still in its handshake to make room for newer ones. */
   void dropFromHandshake(String reason) {
-    loop.execute(() -> {
+    post(() -> {
       handshakeFailureReason = HandshakeFailure.Reason.DROPPED;
       closeNow(reason);
     });
@@ -165,59 +173,54 @@ final class TlsConnection implements Connection {
   }
 
   long acceptedNanos() {
-    return acceptedNanos;
+    return deadlines.acceptedNanos();
+  }
+
+  /** Lines received and not yet handled (for tests of the back-pressure). */
+  int queuedLines() {
+    return lines.queuedLines();
   }
 
   /** Closes when a deadline has passed; called by the loop's periodic sweep. */
   void sweep(long nowNanos) {
-    if (state == State.HANDSHAKING
-        && nowNanos - acceptedNanos > limits.handshakeTimeoutMillis() * 1_000_000L) {
-      handshakeFailureReason = HandshakeFailure.Reason.TIMEOUT;
-      closeNow("the TLS handshake did not finish within " + limits.handshakeTimeoutMillis()
-          + " ms");
-    } else if (state == State.OPEN) {
-      sweepIdle(nowNanos - lastInputNanos);
+    if (state == State.CLOSED) {
+      return;
     }
-  }
-
-  /** Asks the session to end an idle connection; closes it when the session did not. */
-  private void sweepIdle(long quietNanos) {
-    long idleTimeoutMillis = limits.idleTimeoutMillis();
-    if (quietNanos <= idleTimeoutMillis * 1_000_000L) {
-      idleReported = false;
-    } else if (!idleReported) {
-      idleReported = true;
-      dispatch(() -> {
-        if (handler != null) {
-          handler.onIdle(idleTimeoutMillis);
-        }
-      });
-    } else if (quietNanos > (idleTimeoutMillis + IDLE_GRACE_MILLIS) * 1_000_000L) {
-      closeNow("idle for more than " + idleTimeoutMillis + " ms");
+    switch (deadlines.check(nowNanos, state == State.HANDSHAKING)) {
+      case HANDSHAKE_EXPIRED -> {
+        handshakeFailureReason = HandshakeFailure.Reason.TIMEOUT;
+        closeNow("the TLS handshake did not finish within " + limits.handshakeTimeoutMillis()
+            + " ms");
+      }
+      case REPORT_IDLE -> lines.idle(limits.idleTimeoutMillis());
+      case CLOSE_IDLE -> closeNow("idle for more than " + limits.idleTimeoutMillis() + " ms");
+      case NONE -> { }
+      default -> throw new IllegalStateException("unknown verdict");
     }
   }
 
   void onReady(int readyOps) {
     try {
       if ((readyOps & SelectionKey.OP_READ) != 0 && !readPaused) {
-        int read = channel.read(netIn());
+        int read = records.read();
         if (read < 0) {
-          closeNow(state == State.HANDSHAKING
-              ? "the client closed the connection during the TLS handshake"
-              : "the client closed the connection");
-          return;
-        }
-        if (read > 0) {
-          lastInputNanos = System.nanoTime();
+          endOfInput("the client closed the connection");
+        } else if (read > 0) {
+          deadlines.input(System.nanoTime());
         }
       }
       pump();
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       fail(e);
     }
   }
 
-  /** Moves data through the engine until nothing more can happen without I/O or a task. */
+  /**
+   * Moves data through the engine until nothing more can happen without I/O or a task. An
+   * {@link IOException} is the client's doing and closes; a {@link RuntimeException} is a broken
+   * invariant here: the connection closes and the exception goes on to the loop, which logs it
+   * with its stack.
+   */
   void pump() {
     try {
       boolean progress = true;
@@ -237,57 +240,18 @@ final class TlsConnection implements Connection {
           progress |= unwrap();
         }
       }
-      flush();
+      records.flush();
       finishCloseIfDone();
       updateInterest();
-      returnEmptyBuffers();
-    } catch (IOException | RuntimeException e) {
+      records.returnEmpty();
+    } catch (IOException e) {
       if (e instanceof SSLException) {
-        sendAlert();
+        records.sendAlert(loop.plaintextBuffer());
       }
       fail(e);
-    }
-  }
-
-  /**
-   * After the engine failed a handshake it holds an alert that tells the client why (for example
-   * certificate_revoked or no_application_protocol); send it, best effort, before closing. The
-   * JDK's engine may first owe records of the handshake so far (in TLS 1.3 the alert is
-   * encrypted under the handshake keys its ServerHello sets up), so it is wrapped until it says
-   * it is closed. Then the input already received is read and dropped: closing a socket with
-   * unread input sends a reset, which can reach the client before the alert does and leave it
-   * saying only that the connection closed.
-   */
-  private void sendAlert() {
-    try {
-      for (int record = 0; record < MAX_ALERT_RECORDS; record++) {
-        SSLEngineResult result = engine.wrap(EMPTY, netOut());
-        if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && !flush()) {
-          break;
-        }
-        if (result.getStatus() == SSLEngineResult.Status.CLOSED
-            || result.bytesProduced() == 0 && result.getStatus() == SSLEngineResult.Status.OK) {
-          break;
-        }
-      }
-      flush();
-      channel.shutdownOutput();
-      discardInput();
-    } catch (IOException | RuntimeException ignored) {
-      // The connection is being closed for the original failure, which is what gets logged.
-    }
-  }
-
-  /** Reads what has arrived and drops it, a bounded amount, without waiting for more. */
-  private void discardInput() throws IOException {
-    ByteBuffer scratch = loop.plaintextBuffer();
-    for (int read = 0; read < MAX_DISCARDED_BYTES; ) {
-      scratch.clear();
-      int count = channel.read(scratch);
-      if (count <= 0) {
-        return;
-      }
-      read += count;
+    } catch (RuntimeException e) {
+      closeNow("internal error: " + e);
+      throw e;
     }
   }
 
@@ -296,24 +260,23 @@ final class TlsConnection implements Connection {
   }
 
   private boolean wrap() throws IOException {
-    if (hasUnsent() && !flush()) {
+    if (records.hasUnsent() && !records.flush()) {
       return false;
     }
     if (closeAfterFlush && outbound.isEmpty() && state == State.OPEN) {
       engine.closeOutbound();
     }
-    ByteBuffer source = outbound.isEmpty() || state != State.OPEN ? EMPTY : outbound.peek();
-    SSLEngineResult result = engine.wrap(source, netOut());
-    if (!source.hasRemaining() && source != EMPTY) {
-      outbound.poll();
+    ByteBuffer source = outbound.isEmpty() || state != State.OPEN ? EMPTY : outbound.next();
+    SSLEngineResult result = records.wrap(source);
+    if (source != EMPTY) {
+      outbound.consumed(result.bytesConsumed());
     }
-    outboundBytes -= result.bytesConsumed();
     checkFinished(result);
     switch (result.getStatus()) {
       case OK:
         return result.bytesProduced() > 0 || result.bytesConsumed() > 0;
       case BUFFER_OVERFLOW:
-        return flush();
+        return records.flush();
       case CLOSED:
         return result.bytesProduced() > 0;
       default:
@@ -321,19 +284,13 @@ final class TlsConnection implements Connection {
     }
   }
 
-  private boolean unwrap() throws SSLException {
-    if (netIn == null || netIn.position() == 0) {
+  private boolean unwrap() throws IOException {
+    if (!records.hasInput()) {
       return false;
     }
-    netIn.flip();
     ByteBuffer plaintext = loop.plaintextBuffer();
     plaintext.clear();
-    SSLEngineResult result;
-    try {
-      result = engine.unwrap(netIn, plaintext);
-    } finally {
-      netIn.compact();
-    }
+    SSLEngineResult result = records.unwrap(plaintext);
     checkFinished(result);
     switch (result.getStatus()) {
       case OK:
@@ -341,25 +298,15 @@ final class TlsConnection implements Connection {
         deliver(plaintext);
         return result.bytesConsumed() > 0 || result.bytesProduced() > 0;
       case BUFFER_UNDERFLOW:
-        growIfFull();
+        records.growInputIfFull();
         return false;
       case BUFFER_OVERFLOW:
         throw new IllegalStateException("the loop's plaintext buffer is smaller than a record");
       case CLOSED:
-        closeNow("the client ended the TLS session");
+        endOfInput("the client ended the TLS session");
         return false;
       default:
         throw new IllegalStateException("unwrap returned " + result.getStatus());
-    }
-  }
-
-  private void growIfFull() {
-    int packetBytes = engine.getSession().getPacketBufferSize();
-    if (netIn != null && netIn.remaining() == 0 && netIn.capacity() < packetBytes) {
-      ByteBuffer bigger = ByteBuffer.allocate(packetBytes);
-      netIn.flip();
-      bigger.put(netIn);
-      netIn = bigger;
     }
   }
 
@@ -382,10 +329,17 @@ final class TlsConnection implements Connection {
     String agreed = engine.getApplicationProtocol();
     applicationProtocol = agreed == null ? "" : agreed;
     state = State.OPEN;
-    lastInputNanos = System.nanoTime();
-    // The acceptor may touch the database (is the session limit reached? who is this?), so it
-    // runs on a worker; input that arrives meanwhile queues behind it in order.
-    dispatch(() -> handler = acceptor.accept(this));
+    deadlines.input(System.nanoTime());
+    String account = authenticated.accountName();
+    if (!counters.tryOpenFor(account, limits.maxConnectionsPerIdentity())) {
+      LOG.warn("conn={} from {} account={} refused: {} connections of this certificate are "
+          + "open (the limit)", id, remote, account, limits.maxConnectionsPerIdentity());
+      closeNow("account " + account + " already holds " + limits.maxConnectionsPerIdentity()
+          + " connections (the limit per certificate)");
+      return;
+    }
+    countedAccount = account;
+    lines.start(acceptor, this);
   }
 
   private void deliver(ByteBuffer plaintext) {
@@ -396,72 +350,54 @@ final class TlsConnection implements Connection {
       closeNow("the client sent data before the handshake finished");
       return;
     }
-    boolean tooLong = !lines.feed(plaintext, this::dispatchLine);
-    if (tooLong) {
+    if (!lines.deliver(plaintext)) {
       readPaused = true;
-      dispatch(() -> {
-        if (handler != null) {
-          handler.onLineTooLong();
-        }
-      });
-      return;
     }
-    if (inbound.pending() >= limits.maxQueuedLines()) {
-      readPaused = true;
-      dispatch(() -> loop.execute(this::resumeReading));
-    }
-  }
-
-  private void dispatchLine(String line) {
-    try {
-      inbound.submit(() -> handleLine(line));
-    } catch (RejectedExecutionException e) {
-      closeNow("the server is overloaded (worker queue full)");
-    }
-  }
-
-  /** On a worker: the session handles the line; a failure it did not answer closes. */
-  private CompletionStage<?> handleLine(String line) {
-    if (handler == null) {
-      return null;
-    }
-    try {
-      CompletionStage<?> handled = handler.onLine(line);
-      return handled == null ? null : handled.whenComplete((done, failure) -> {
-        if (failure != null) {
-          failed(failure);
-        }
-      });
-    } catch (RuntimeException e) {
-      failed(e);
-      return null;
-    }
-  }
-
-  /**
-   * A request failed inside the server (the database, say) and got no reply. The client must
-   * not wait for one forever, and no reply would be true (210 FAIL would claim the name was
-   * taken): the connection closes, and a peer sees a lost connection it can retry.
-   */
-  private void failed(Throwable failure) {
-    LOG.error("conn={}: a request failed inside the server; closing the connection", id,
-        failure);
-    close("the server failed to handle a request: " + failure.getMessage());
   }
 
   private void resumeReading() {
     if (state == State.OPEN && readPaused && !closeAfterFlush) {
-      readPaused = false;
+      boolean goOn = lines.resume();
+      if (inputEnded) {
+        if (lines.carriedBytes() == 0) {
+          answerThenClose();
+        }
+        return;
+      }
+      readPaused = !goOn;
       pump();
     }
   }
 
-  private void dispatch(Runnable task) {
-    try {
-      inbound.execute(task);
-    } catch (RejectedExecutionException e) {
-      closeNow("the server is overloaded (worker queue full)");
+  /**
+   * The client ended its side. During the handshake that is the end; after it, the lines it
+   * sent are answered first and then the connection closes: the client may still be reading.
+   */
+  private void endOfInput(String reason) {
+    if (state == State.HANDSHAKING) {
+      closeNow(reason + " during the TLS handshake");
+      return;
     }
+    if (inputEnded || state == State.CLOSED) {
+      return;
+    }
+    inputEnded = true;
+    closeAfterFlushReason = reason;
+    boolean waitForCarried = readPaused && lines.carriedBytes() > 0;
+    readPaused = true;
+    if (!waitForCarried) {
+      answerThenClose();
+    }
+  }
+
+  /** After the lines queued so far are handled, sends what is owed and closes. */
+  private void answerThenClose() {
+    lines.afterPending(() -> post(() -> {
+      if (state == State.OPEN && !closeAfterFlush) {
+        closeAfterFlush = true;
+        pump();
+      }
+    }));
   }
 
   private void runDelegatedTasks() {
@@ -472,84 +408,57 @@ final class TlsConnection implements Connection {
             task = engine.getDelegatedTask()) {
           task.run();
         }
-        loop.execute(() -> {
+        post(() -> {
           taskRunning = false;
           pump();
         });
       });
     } catch (RejectedExecutionException e) {
       taskRunning = false;
-      closeNow("the server is overloaded (worker queue full)");
+      closeNow(OVERLOADED);
     }
+  }
+
+  /** Reserves room for the reply on the caller's thread, then queues it on the loop. */
+  private void enqueue(byte[] bytes, boolean thenClose) {
+    Optional<String> refusal = outbound.reserve(bytes.length);
+    if (refusal.isPresent()) {
+      requestClose(refusal.get());
+      return;
+    }
+    post(() -> queue(bytes, thenClose));
   }
 
   private void queue(byte[] bytes, boolean thenClose) {
     if (state == State.CLOSED || closeAfterFlush) {
+      outbound.release(bytes.length);
       return;
     }
-    outbound.add(ByteBuffer.wrap(bytes));
-    outboundBytes += bytes.length;
+    outbound.add(bytes);
     if (thenClose) {
       closeAfterFlush = true;
       readPaused = true;
     }
-    if (outboundBytes > limits.maxQueuedOutputBytes()) {
-      closeNow("the client does not read its replies (" + outboundBytes + " bytes queued)");
-      return;
-    }
     pump();
   }
 
-  /** Writes what the engine produced; true when everything went out. */
-  private boolean flush() throws IOException {
-    if (!hasUnsent()) {
-      return true;
-    }
-    netOut.flip();
+  /** Runs {@code task} on the loop; when its queue is full the connection is closed instead. */
+  private void post(Runnable task) {
     try {
-      channel.write(netOut);
-    } finally {
-      netOut.compact();
+      loop.execute(task);
+    } catch (RejectedExecutionException e) {
+      requestClose("the server is overloaded (I/O loop queue full)");
     }
-    return netOut.position() == 0;
   }
 
-  private boolean hasUnsent() {
-    return netOut != null && netOut.position() > 0;
-  }
-
-  private ByteBuffer netIn() {
-    if (netIn == null) {
-      netIn = loop.packetBuffers().acquire(engine.getSession().getPacketBufferSize());
-    }
-    return netIn;
-  }
-
-  private ByteBuffer netOut() {
-    if (netOut == null) {
-      netOut = loop.packetBuffers().acquire(engine.getSession().getPacketBufferSize());
-    }
-    return netOut;
-  }
-
-  /** Gives back the buffers that hold nothing; the next read or write borrows again. */
-  private void returnEmptyBuffers() {
-    netIn = returnIfEmpty(netIn);
-    netOut = returnIfEmpty(netOut);
-  }
-
-  /** Returns null when {@code buffer} was given back, else {@code buffer}. */
-  private ByteBuffer returnIfEmpty(ByteBuffer buffer) {
-    if (buffer == null || buffer.position() > 0) {
-      return buffer;
-    }
-    loop.packetBuffers().release(buffer);
-    return null;
+  /** Closes from any thread, through a path that never needs room in the loop's queue. */
+  private void requestClose(String reason) {
+    loop.closeSoon(this, reason);
   }
 
   private void finishCloseIfDone() {
-    if (closeAfterFlush && engine.isOutboundDone() && !hasUnsent()) {
-      closeNow("closed by the server");
+    if (closeAfterFlush && engine.isOutboundDone() && !records.hasUnsent()) {
+      closeNow(closeAfterFlushReason);
     }
   }
 
@@ -561,7 +470,7 @@ final class TlsConnection implements Connection {
     if (!readPaused && !taskRunning) {
       ops |= SelectionKey.OP_READ;
     }
-    if (hasUnsent()) {
+    if (records.hasUnsent()) {
       ops |= SelectionKey.OP_WRITE;
     }
     if (key.interestOps() != ops) {
@@ -576,7 +485,6 @@ final class TlsConnection implements Connection {
     }
     boolean wasHandshaking = state == State.HANDSHAKING;
     state = State.CLOSED;
-    closeReason = reason;
     if (key != null) {
       key.cancel();
     }
@@ -585,26 +493,19 @@ final class TlsConnection implements Connection {
     } catch (IOException e) {
       LOG.debug("conn={} close failed: {}", id, e.getMessage());
     }
-    outbound.clear();
+    outbound.dropAll();
     // What was not decrypted or not written goes with the connection.
-    if (netIn != null) {
-      netIn.clear();
+    records.discard();
+    if (countedAccount != null) {
+      counters.closedFor(countedAccount);
     }
-    if (netOut != null) {
-      netOut.clear();
-    }
-    returnEmptyBuffers();
     tls.release(engine);
     loop.connectionClosed(this, wasHandshaking);
     if (wasHandshaking) {
       LOG.warn("conn={} from {} refused during the TLS handshake: {}", id, remote, reason);
       return;
     }
-    dispatch(() -> {
-      if (handler != null) {
-        handler.onClosed(closeReason);
-      }
-    });
+    lines.closed(reason);
   }
 
   private static InetSocketAddress remoteOf(SocketChannel channel) {

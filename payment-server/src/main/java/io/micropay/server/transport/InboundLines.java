@@ -1,0 +1,196 @@
+package io.micropay.server.transport;
+
+import io.micropay.protocol.LineFramer;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The line connection above TLS: cuts decrypted bytes into lines and hands each, in order, to
+ * the session's {@link InboundHandler} on the worker pool, with back-pressure. At most
+ * {@code maxQueuedLines} lines wait at once: when a record holds more (16 KiB of bare line feeds
+ * is 16,000 lines), framing stops at the limit, the rest of the record is kept here, and reading
+ * pauses until the queue has drained. The handler's {@code onClosed} runs exactly once, last,
+ * even when the pool refuses work.
+ *
+ * <p>Everything but the handler calls runs on the I/O loop's thread.
+ */
+final class InboundLines {
+  private static final Logger LOG = LoggerFactory.getLogger(InboundLines.class);
+
+  /** What the line connection needs from the transport under it. */
+  interface Transport {
+    /** The queue drained after a pause; called on a worker. Reading may resume. */
+    void queueDrained();
+
+    /** The worker pool refused work; the connection must close. Called on the loop. */
+    void overloaded();
+
+    /** A request failed inside the server; the connection must close. Called on a worker. */
+    void requestFailed(String reason);
+  }
+
+  private final long connectionId;
+  private final SerialExecutor inbound;
+  private final LineFramer framer;
+  private final int maxQueuedLines;
+  private final Transport transport;
+  /** Decrypted bytes not yet framed because the queue was full; null when there are none. */
+  private ByteBuffer carried;
+  private boolean ended;
+  /** Written and read on workers only, ordered by {@link SerialExecutor}. */
+  private InboundHandler handler;
+
+  InboundLines(long connectionId, Executor workers, int maxLineBytes, int maxQueuedLines,
+      Transport transport) {
+    this.connectionId = connectionId;
+    this.inbound = new SerialExecutor(workers);
+    this.framer = new LineFramer(maxLineBytes);
+    this.maxQueuedLines = maxQueuedLines;
+    this.transport = transport;
+  }
+
+  /**
+   * Asks {@code acceptor} for the handler, on a worker (it may touch the database); lines that
+   * arrive meanwhile queue behind it in order.
+   */
+  void start(ConnectionAcceptor acceptor, Connection connection) {
+    dispatch(() -> handler = acceptor.accept(connection));
+  }
+
+  /**
+   * Frames {@code plaintext} (consuming all of it) and queues its lines. Returns true when
+   * reading may go on; false when it must pause: the queue is full (reading resumes after
+   * {@link Transport#queueDrained} and {@link #resume}) or a line was too long (for good).
+   */
+  boolean deliver(ByteBuffer plaintext) {
+    if (ended || !plaintext.hasRemaining()) {
+      return !ended;
+    }
+    boolean goOn = frame(plaintext);
+    if (plaintext.hasRemaining() && !ended) {
+      carried = ByteBuffer.allocate(plaintext.remaining());
+      carried.put(plaintext).flip();
+    }
+    return goOn;
+  }
+
+  /** Frames what was kept back when the queue filled; true when reading may go on. */
+  boolean resume() {
+    if (carried == null) {
+      return !ended && !framer.isTooLong();
+    }
+    boolean goOn = frame(carried);
+    if (!carried.hasRemaining()) {
+      carried = null;
+    }
+    return goOn;
+  }
+
+  /** Lines queued and not yet handled, not counting the one being handled. */
+  int queuedLines() {
+    return inbound.pending();
+  }
+
+  /** Decrypted bytes kept back until the queue drains. */
+  int carriedBytes() {
+    return carried == null ? 0 : carried.remaining();
+  }
+
+  /** Runs {@code task} on a worker after every line queued so far. */
+  void afterPending(Runnable task) {
+    dispatch(task);
+  }
+
+  /** The client was quiet for the idle timeout: the handler ends the session, saying why. */
+  void idle(long idleTimeoutMillis) {
+    dispatch(() -> {
+      if (handler != null) {
+        handler.onIdle(idleTimeoutMillis);
+      }
+    });
+  }
+
+  /** The connection is gone: the handler hears it once, after every line queued before. */
+  void closed(String reason) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    carried = null;
+    inbound.executeLast(() -> {
+      if (handler != null) {
+        handler.onClosed(reason);
+      }
+    });
+  }
+
+  private boolean frame(ByteBuffer input) {
+    boolean fits = framer.feed(input, this::queueLine, () -> inbound.pending() < maxQueuedLines
+        && !ended);
+    if (ended) {
+      return false;
+    }
+    if (!fits) {
+      dispatch(() -> {
+        if (handler != null) {
+          handler.onLineTooLong();
+        }
+      });
+      return false;
+    }
+    if (inbound.pending() >= maxQueuedLines) {
+      dispatch(transport::queueDrained);
+      return false;
+    }
+    return true;
+  }
+
+  private void queueLine(String line) {
+    try {
+      inbound.submit(() -> handleLine(line));
+    } catch (RejectedExecutionException e) {
+      transport.overloaded();
+    }
+  }
+
+  /** On a worker: the session handles the line; a failure it did not answer closes. */
+  private CompletionStage<?> handleLine(String line) {
+    if (handler == null) {
+      return null;
+    }
+    try {
+      CompletionStage<?> handled = handler.onLine(line);
+      return handled == null ? null : handled.whenComplete((done, failure) -> {
+        if (failure != null) {
+          failed(failure);
+        }
+      });
+    } catch (RuntimeException e) {
+      failed(e);
+      return null;
+    }
+  }
+
+  /**
+   * A request failed inside the server (the database, say) and got no reply. The client must
+   * not wait for one forever, and no reply would be true (210 FAIL would claim the name was
+   * taken): the connection closes, and a peer sees a lost connection it can retry.
+   */
+  private void failed(Throwable failure) {
+    LOG.error("conn={}: a request failed inside the server; closing the connection",
+        connectionId, failure);
+    transport.requestFailed("the server failed to handle a request: " + failure.getMessage());
+  }
+
+  private void dispatch(Runnable task) {
+    try {
+      inbound.execute(task);
+    } catch (RejectedExecutionException e) {
+      transport.overloaded();
+    }
+  }
+}

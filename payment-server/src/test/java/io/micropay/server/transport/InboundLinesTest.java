@@ -1,0 +1,110 @@
+package io.micropay.server.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The line connection alone, with a pool the test runs by hand: nothing runs unasked. */
+class InboundLinesTest {
+  private final ArrayDeque<Runnable> poolTasks = new ArrayDeque<>();
+  private final Executor pool = poolTasks::add;
+  private final List<String> handled = new ArrayList<>();
+  private final AtomicInteger drained = new AtomicInteger();
+  private final AtomicInteger closed = new AtomicInteger();
+
+  private final InboundLines lines = new InboundLines(1, pool, 1_024, 64,
+      new InboundLines.Transport() {
+        @Override
+        public void queueDrained() {
+          drained.incrementAndGet();
+        }
+
+        @Override
+        public void overloaded() {
+          throw new AssertionError("the pool never refuses here");
+        }
+
+        @Override
+        public void requestFailed(String reason) {
+          throw new AssertionError(reason);
+        }
+      });
+
+  @Test
+  void aRecordOfBareLineFeedsQueuesTheLimitAndKeepsTheRest() {
+    lines.start(connection -> handler(), null);
+    runPool();
+    assertFalse(lines.deliver(ascii("\n".repeat(16_000))), "reading pauses");
+    assertEquals(64 + 1, lines.queuedLines(), "64 lines, then the signal that they drained");
+    assertEquals(16_000 - 64, lines.carriedBytes());
+    runPool();
+    assertEquals(64, handled.size());
+    assertEquals(1, drained.get());
+    int rounds = 1;
+    while (!lines.resume()) {
+      runPool();
+      rounds++;
+    }
+    runPool();
+    assertEquals(16_000, handled.size());
+    assertEquals(0, lines.carriedBytes());
+    assertEquals(16_000 / 64, rounds);
+  }
+
+  @Test
+  void onClosedRunsOnceAfterTheLinesQueuedBeforeIt() {
+    lines.start(connection -> handler(), null);
+    assertTrue(lines.deliver(ascii("a\nb\n")));
+    lines.closed("gone");
+    lines.closed("again");
+    runPool();
+    assertEquals(List.of("a", "b", "closed: gone"), handled);
+    assertEquals(1, closed.get());
+  }
+
+  private void runPool() {
+    for (Runnable task = poolTasks.poll(); task != null; task = poolTasks.poll()) {
+      task.run();
+    }
+  }
+
+  private InboundHandler handler() {
+    return new InboundHandler() {
+      @Override
+      public CompletionStage<?> onLine(String line) {
+        handled.add(line);
+        return null;
+      }
+
+      @Override
+      public void onLineTooLong() {
+        handled.add("too long");
+      }
+
+      @Override
+      public void onIdle(long idleTimeoutMillis) {
+        handled.add("idle");
+      }
+
+      @Override
+      public void onClosed(String reason) {
+        closed.incrementAndGet();
+        handled.add("closed: " + reason);
+      }
+    };
+  }
+
+  private static ByteBuffer ascii(String text) {
+    return ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
+  }
+}

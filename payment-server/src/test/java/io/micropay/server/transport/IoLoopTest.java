@@ -1,0 +1,50 @@
+package io.micropay.server.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class IoLoopTest {
+  @Test
+  void theTaskQueueRefusesPastItsBoundAndRunsWhatItHolds() throws Exception {
+    IoLoop loop = new IoLoop("test-io", new TransportCounters(8, TransportEvents.NONE), 100);
+    loop.start();
+    try {
+      CountDownLatch blocked = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      loop.execute(() -> {
+        blocked.countDown();
+        await(release);
+      });
+      assertTrue(blocked.await(5, TimeUnit.SECONDS));
+      CountDownLatch ran = new CountDownLatch(100);
+      for (int i = 0; i < 100; i++) {
+        loop.execute(ran::countDown);
+      }
+      assertEquals(100, loop.queuedTasks());
+      assertThrows(RejectedExecutionException.class, () -> loop.execute(() -> { }));
+      release.countDown();
+      assertTrue(ran.await(5, TimeUnit.SECONDS), "the queued tasks ran");
+      CountDownLatch again = new CountDownLatch(1);
+      loop.execute(again::countDown);
+      assertTrue(again.await(5, TimeUnit.SECONDS), "room again once drained");
+    } finally {
+      loop.shutdown(2_000);
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
