@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,11 @@ final class InboundLines {
   private final LineFramer framer;
   private final int maxQueuedLines;
   private final Transport transport;
+  /**
+   * How many tasks wait in the connection's queue: read on the loop while workers take tasks
+   * out. The executor's own count, or in a test a reading that lets a worker run right after.
+   */
+  private final IntSupplier queueDepth;
   /** Decrypted bytes not yet framed because the queue was full; null when there are none. */
   private ByteBuffer carried;
   private boolean ended;
@@ -46,11 +52,18 @@ final class InboundLines {
 
   InboundLines(long connectionId, Executor workers, int maxLineBytes, int maxQueuedLines,
       Transport transport) {
+    this(connectionId, workers, maxLineBytes, maxQueuedLines, transport, null);
+  }
+
+  /** As above, reading the queue's depth through {@code queueDepth} (null: the executor's). */
+  InboundLines(long connectionId, Executor workers, int maxLineBytes, int maxQueuedLines,
+      Transport transport, IntSupplier queueDepth) {
     this.connectionId = connectionId;
     this.inbound = new SerialExecutor(workers);
     this.framer = new LineFramer(maxLineBytes);
     this.maxQueuedLines = maxQueuedLines;
     this.transport = transport;
+    this.queueDepth = queueDepth == null ? inbound::pending : queueDepth;
   }
 
   /**
@@ -129,8 +142,8 @@ final class InboundLines {
   }
 
   private boolean frame(ByteBuffer input) {
-    boolean fits = framer.feed(input, this::queueLine, () -> inbound.pending() < maxQueuedLines
-        && !ended);
+    boolean fits = framer.feed(input, this::queueLine,
+        () -> queueDepth.getAsInt() < maxQueuedLines && !ended);
     if (ended) {
       return false;
     }
@@ -142,7 +155,7 @@ final class InboundLines {
       });
       return false;
     }
-    if (inbound.pending() >= maxQueuedLines) {
+    if (queueDepth.getAsInt() >= maxQueuedLines) {
       dispatch(transport::queueDrained);
       return false;
     }

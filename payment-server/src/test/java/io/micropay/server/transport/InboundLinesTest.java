@@ -22,8 +22,7 @@ class InboundLinesTest {
   private final AtomicInteger drained = new AtomicInteger();
   private final AtomicInteger closed = new AtomicInteger();
 
-  private final InboundLines lines = new InboundLines(1, pool, 1_024, 64,
-      new InboundLines.Transport() {
+  private final InboundLines.Transport transport = new InboundLines.Transport() {
         @Override
         public void queueDrained() {
           drained.incrementAndGet();
@@ -38,7 +37,8 @@ class InboundLinesTest {
         public void requestFailed(String reason) {
           throw new AssertionError(reason);
         }
-      });
+      };
+  private final InboundLines lines = new InboundLines(1, pool, 1_024, 64, transport);
 
   @Test
   void aRecordOfBareLineFeedsQueuesTheLimitAndKeepsTheRest() {
@@ -59,6 +59,38 @@ class InboundLinesTest {
     assertEquals(16_000, handled.size());
     assertEquals(0, lines.carriedBytes());
     assertEquals(16_000 / 64, rounds);
+  }
+
+  /**
+   * The stall the full suite found (one record of 16,000 bare line feeds stopped being read
+   * after 2,092 lines), made certain: here a worker drains the queue every time right after the
+   * loop found it full, the interleaving that lost the wake-up. The loop is played by hand: while
+   * reading is paused only the wake-up (queueDrained) resumes it; once reading goes on, nothing
+   * more arrives from this client. Every line must still be handled.
+   */
+  @Test
+  void aWorkerDrainingRightAfterTheLoopFoundTheQueueFullLosesNoWakeUp() {
+    InboundLines[] racing = new InboundLines[1];
+    racing[0] = new InboundLines(1, pool, 1_024, 64, transport, () -> {
+      int depth = racing[0].queuedLines();
+      if (depth >= 64) {
+        runPool();
+      }
+      return depth;
+    });
+    racing[0].start(connection -> handler(), null);
+    runPool();
+    boolean reading = racing[0].deliver(ascii("\n".repeat(16_000)));
+    for (int round = 0; round < 16_000 && !reading; round++) {
+      runPool();
+      if (drained.getAndSet(0) == 0) {
+        break;
+      }
+      reading = racing[0].resume();
+    }
+    runPool();
+    assertEquals(16_000, handled.size(), "lines handled before reading stalled for good");
+    assertEquals(0, racing[0].carriedBytes(), "bytes left behind with nobody to frame them");
   }
 
   @Test
