@@ -47,6 +47,8 @@ final class InboundLines {
   /** Decrypted bytes not yet framed because the queue was full; null when there are none. */
   private ByteBuffer carried;
   private boolean ended;
+  /** Set by {@link #hasRoom} when it stopped the framer because the queue was full. */
+  private boolean stoppedForRoom;
   /** Written and read on workers only, ordered by {@link SerialExecutor}. */
   private InboundHandler handler;
 
@@ -141,9 +143,19 @@ final class InboundLines {
     });
   }
 
+  /**
+   * Frames lines from {@code input} while the queue has room; true when reading may go on.
+   *
+   * <p>The decision to pause is taken once, by {@link #hasRoom} when it tells the framer to
+   * stop, and the wake-up is armed in the same step. It must not be taken again from a second
+   * reading of the queue's depth: workers take lines out meanwhile, so a second reading can see
+   * room that the first did not, and then the rest of the input is kept with no wake-up to
+   * frame it (the stall of one record of 16,000 line feeds). Whether the queue drained since is
+   * harmless: the wake-up then comes at once.
+   */
   private boolean frame(ByteBuffer input) {
-    boolean fits = framer.feed(input, this::queueLine,
-        () -> queueDepth.getAsInt() < maxQueuedLines && !ended);
+    stoppedForRoom = false;
+    boolean fits = framer.feed(input, this::queueLine, this::hasRoom);
     if (ended) {
       return false;
     }
@@ -155,11 +167,24 @@ final class InboundLines {
       });
       return false;
     }
-    if (queueDepth.getAsInt() >= maxQueuedLines) {
+    if (stoppedForRoom) {
+      // Behind the queued lines: it runs once they are handled, and resumes reading.
       dispatch(transport::queueDrained);
       return false;
     }
     return true;
+  }
+
+  /** Whether one more line may be queued; when not, framing stops and reading pauses. */
+  private boolean hasRoom() {
+    if (ended) {
+      return false;
+    }
+    if (queueDepth.getAsInt() < maxQueuedLines) {
+      return true;
+    }
+    stoppedForRoom = true;
+    return false;
   }
 
   private void queueLine(String line) {
