@@ -348,15 +348,13 @@ public final class PaymentServer implements AutoCloseable {
   }
 
   private static TransportLimits limits(ServerConfig config) {
-    int maxConnections = config.maxSessions() + config.maxHandshakes();
-    // The transport can bound the connections of one certificate; the server does not narrow
-    // it yet (no option for it, and hostile tests hold many sessions with one certificate), so
-    // the bound here is the connection limit itself. The reply bytes of all connections are
-    // bounded regardless, which is what keeps one certificate from filling the heap.
     return new TransportLimits((int) config.handshakeTimeout().toMillis(),
-        (int) config.idleTimeout().toMillis(), config.maxHandshakes(), maxConnections,
-        Limits.MAX_LINE_BYTES, MAX_QUEUED_LINES, MAX_QUEUED_OUTPUT_BYTES, config.ioThreads(),
-        TransportLimits.DEFAULT_MAX_QUEUED_OUTPUT_BYTES_TOTAL, maxConnections);
+        (int) config.idleTimeout().toMillis(), config.maxHandshakes(),
+        config.maxSessions() + config.maxHandshakes(), Limits.MAX_LINE_BYTES, MAX_QUEUED_LINES,
+        MAX_QUEUED_OUTPUT_BYTES, config.ioThreads(),
+        TransportLimits.defaultMaxQueuedOutputBytesTotal(Runtime.getRuntime().maxMemory(),
+            MAX_QUEUED_OUTPUT_BYTES),
+        config.maxConnectionsPerCertificate());
   }
 
   private static ThreadPoolExecutor workerPool(ServerConfig config) {

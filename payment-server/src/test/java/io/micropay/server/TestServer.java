@@ -40,12 +40,13 @@ public final class TestServer implements AutoCloseable {
       java.util.function.UnaryOperator<Settings> adjust) throws IOException {
     TestPki pki = TestPki.create(directory.resolve("ssl"));
     Settings settings = adjust.apply(new Settings(64, 2_000, 10_000, 1_000_000,
-        Duration.ofMinutes(5), Duration.ofSeconds(5), Verbosity.ALL));
+        Duration.ofMinutes(5), Duration.ofSeconds(5), Verbosity.ALL,
+        ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_CERTIFICATE));
     ServerConfig config = new ServerConfig(new InetSocketAddress("127.0.0.1", 0), pki.layout(),
         Passphrase.none(), Ledgers.derbyUrl(directory.resolve("data")), 8, 2,
         settings.maxSessions(), settings.maxHandshakes(), settings.initialBalance(),
         settings.maxDeposit(), settings.idleTimeout(), settings.handshakeTimeout(),
-        settings.verbosity());
+        settings.verbosity(), Passphrase.none(), settings.maxConnectionsPerCertificate());
     return new TestServer(pki, PaymentServer.start(config));
   }
 
@@ -64,35 +65,41 @@ public final class TestServer implements AutoCloseable {
 
   /** The settings tests vary. */
   public record Settings(int maxSessions, int maxHandshakes, long initialBalance,
-      long maxDeposit, Duration idleTimeout, Duration handshakeTimeout, Verbosity verbosity) {
+      long maxDeposit, Duration idleTimeout, Duration handshakeTimeout, Verbosity verbosity,
+      int maxConnectionsPerCertificate) {
     public Settings withMaxSessions(int value) {
       return new Settings(value, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
-          handshakeTimeout, verbosity);
-    }
-
-    public Settings withMaxDeposit(long value) {
-      return new Settings(maxSessions, maxHandshakes, initialBalance, value, idleTimeout,
-          handshakeTimeout, verbosity);
-    }
-
-    public Settings withIdleTimeout(Duration value) {
-      return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, value,
-          handshakeTimeout, verbosity);
+          handshakeTimeout, verbosity, maxConnectionsPerCertificate);
     }
 
     public Settings withMaxHandshakes(int value) {
       return new Settings(maxSessions, value, initialBalance, maxDeposit, idleTimeout,
-          handshakeTimeout, verbosity);
+          handshakeTimeout, verbosity, maxConnectionsPerCertificate);
     }
 
-    public Settings withVerbosity(Verbosity value) {
-      return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
-          handshakeTimeout, value);
+    public Settings withMaxDeposit(long value) {
+      return new Settings(maxSessions, maxHandshakes, initialBalance, value, idleTimeout,
+          handshakeTimeout, verbosity, maxConnectionsPerCertificate);
+    }
+
+    public Settings withIdleTimeout(Duration value) {
+      return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, value,
+          handshakeTimeout, verbosity, maxConnectionsPerCertificate);
     }
 
     public Settings withHandshakeTimeout(Duration value) {
       return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
-          value, verbosity);
+          value, verbosity, maxConnectionsPerCertificate);
+    }
+
+    public Settings withVerbosity(Verbosity value) {
+      return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
+          handshakeTimeout, value, maxConnectionsPerCertificate);
+    }
+
+    public Settings withMaxConnectionsPerCertificate(int value) {
+      return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
+          handshakeTimeout, verbosity, value);
     }
   }
 

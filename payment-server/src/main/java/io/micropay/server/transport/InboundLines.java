@@ -10,34 +10,50 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The line connection above TLS: cuts decrypted bytes into lines and hands each, in order, to
- * the session's {@link InboundHandler} on the worker pool, with back-pressure. At most
+ * The lines of one connection: cuts decrypted bytes into lines and hands each, in order, to the
+ * session's {@link InboundHandler} on the worker pool, with back-pressure. At most
  * {@code maxQueuedLines} lines wait at once: when a record holds more (16 KiB of bare line feeds
- * is 16,000 lines), framing stops at the limit, the rest of the record is kept here, and reading
- * pauses until the queue has drained. The handler's {@code onClosed} runs exactly once, last,
- * even when the pool refuses work.
+ * is 16,000 lines), framing stops at the limit, the rest is kept here in a buffer borrowed from
+ * the loop's pool, and reading pauses until the lines queued have been handled. The handler's
+ * {@code onClosed} runs exactly once, last, even when the pool refuses work.
  *
  * <p>Everything but the handler calls runs on the I/O loop's thread.
  */
 final class InboundLines {
   private static final Logger LOG = LoggerFactory.getLogger(InboundLines.class);
 
-  /** What the line connection needs from the transport under it. */
+  /** What became of the bytes given to {@link #deliver} or {@link #resume}. */
+  enum Verdict {
+    /** Every line is queued: reading may go on. */
+    MORE,
+    /**
+     * The queue is full: the rest is kept, and {@link Transport#queueDrained} is queued behind
+     * the lines; reading waits for it, then for {@link #resume}.
+     */
+    QUEUE_FULL,
+    /** A line was longer than the limit: the handler was told; reading stops for good. */
+    TOO_LONG,
+    /** The connection has ended: nothing more is read. */
+    ENDED
+  }
+
+  /** What the lines need from the connection under them. */
   interface Transport {
-    /** The queue drained after a pause; called on a worker. Reading may resume. */
+    /** The lines queued before a pause have been handled; called on a worker. */
     void queueDrained();
 
     /** The worker pool refused work; the connection must close. Called on the loop. */
     void overloaded();
 
-    /** A request failed inside the server; the connection must close. Called on a worker. */
-    void requestFailed(String reason);
+    /** The connection must close for {@code reason}; called on any thread. */
+    void closeSoon(String reason);
   }
 
   private final long connectionId;
   private final SerialExecutor inbound;
   private final LineFramer framer;
   private final int maxQueuedLines;
+  private final PacketBuffers buffers;
   private final Transport transport;
   /**
    * How many tasks wait in the connection's queue: read on the loop while workers take tasks
@@ -53,17 +69,19 @@ final class InboundLines {
   private InboundHandler handler;
 
   InboundLines(long connectionId, Executor workers, int maxLineBytes, int maxQueuedLines,
-      Transport transport) {
-    this(connectionId, workers, maxLineBytes, maxQueuedLines, transport, null);
+      PacketBuffers buffers, Transport transport) {
+    this(connectionId, workers, maxLineBytes, maxQueuedLines, buffers, transport, null);
   }
 
   /** As above, reading the queue's depth through {@code queueDepth} (null: the executor's). */
   InboundLines(long connectionId, Executor workers, int maxLineBytes, int maxQueuedLines,
-      Transport transport, IntSupplier queueDepth) {
+      PacketBuffers buffers, Transport transport, IntSupplier queueDepth) {
     this.connectionId = connectionId;
-    this.inbound = new SerialExecutor(workers);
+    this.inbound = new SerialExecutor(workers,
+        () -> transport.closeSoon(SerialExecutor.OVERLOADED));
     this.framer = new LineFramer(maxLineBytes);
     this.maxQueuedLines = maxQueuedLines;
+    this.buffers = buffers;
     this.transport = transport;
     this.queueDepth = queueDepth == null ? inbound::pending : queueDepth;
   }
@@ -77,32 +95,33 @@ final class InboundLines {
   }
 
   /**
-   * Frames {@code plaintext} (consuming all of it) and queues its lines. Returns true when
-   * reading may go on; false when it must pause: the queue is full (reading resumes after
-   * {@link Transport#queueDrained} and {@link #resume}) or a line was too long (for good).
+   * Frames {@code plaintext} and queues its lines, taking all of it: what does not fit in the
+   * queue is kept until {@link #resume}. Must not be called while bytes are kept.
    */
-  boolean deliver(ByteBuffer plaintext) {
-    if (ended || !plaintext.hasRemaining()) {
-      return !ended;
+  Verdict deliver(ByteBuffer plaintext) {
+    if (carried != null) {
+      throw new IllegalStateException("conn=" + connectionId + ": input delivered while "
+          + carried.remaining() + " bytes wait for room in the line queue");
     }
-    boolean goOn = frame(plaintext);
-    if (plaintext.hasRemaining() && !ended) {
-      carried = ByteBuffer.allocate(plaintext.remaining());
+    Verdict verdict = frame(plaintext);
+    if (verdict == Verdict.QUEUE_FULL && plaintext.hasRemaining()) {
+      carried = buffers.acquire(plaintext.remaining());
       carried.put(plaintext).flip();
     }
-    return goOn;
+    return verdict;
   }
 
-  /** Frames what was kept back when the queue filled; true when reading may go on. */
-  boolean resume() {
+  /** After {@link Transport#queueDrained}: frames what was kept back. */
+  Verdict resume() {
     if (carried == null) {
-      return !ended && !framer.isTooLong();
+      return ended ? Verdict.ENDED : Verdict.MORE;
     }
-    boolean goOn = frame(carried);
-    if (!carried.hasRemaining()) {
-      carried = null;
+    Verdict verdict = frame(carried);
+    // A close while framing (the pool refused a line) has given the buffer back already.
+    if (carried != null && (!carried.hasRemaining() || verdict != Verdict.QUEUE_FULL)) {
+      giveBackCarried();
     }
-    return goOn;
+    return verdict;
   }
 
   /** Lines queued and not yet handled, not counting the one being handled. */
@@ -135,7 +154,7 @@ final class InboundLines {
       return;
     }
     ended = true;
-    carried = null;
+    giveBackCarried();
     inbound.executeLast(() -> {
       if (handler != null) {
         handler.onClosed(reason);
@@ -144,20 +163,23 @@ final class InboundLines {
   }
 
   /**
-   * Frames lines from {@code input} while the queue has room; true when reading may go on.
+   * Frames lines from {@code input} while the queue has room.
    *
    * <p>The decision to pause is taken once, by {@link #hasRoom} when it tells the framer to
-   * stop, and the wake-up is armed in the same step. It must not be taken again from a second
+   * stop, and the wake-up is queued in the same step. It must not be taken again from a second
    * reading of the queue's depth: workers take lines out meanwhile, so a second reading can see
    * room that the first did not, and then the rest of the input is kept with no wake-up to
    * frame it (the stall of one record of 16,000 line feeds). Whether the queue drained since is
    * harmless: the wake-up then comes at once.
    */
-  private boolean frame(ByteBuffer input) {
+  private Verdict frame(ByteBuffer input) {
+    if (ended) {
+      return Verdict.ENDED;
+    }
     stoppedForRoom = false;
     boolean fits = framer.feed(input, this::queueLine, this::hasRoom);
     if (ended) {
-      return false;
+      return Verdict.ENDED;
     }
     if (!fits) {
       dispatch(() -> {
@@ -165,14 +187,14 @@ final class InboundLines {
           handler.onLineTooLong();
         }
       });
-      return false;
+      return Verdict.TOO_LONG;
     }
     if (stoppedForRoom) {
       // Behind the queued lines: it runs once they are handled, and resumes reading.
       dispatch(transport::queueDrained);
-      return false;
+      return ended ? Verdict.ENDED : Verdict.QUEUE_FULL;
     }
-    return true;
+    return Verdict.MORE;
   }
 
   /** Whether one more line may be queued; when not, framing stops and reading pauses. */
@@ -185,6 +207,13 @@ final class InboundLines {
     }
     stoppedForRoom = true;
     return false;
+  }
+
+  private void giveBackCarried() {
+    if (carried != null) {
+      buffers.release(carried);
+      carried = null;
+    }
   }
 
   private void queueLine(String line) {
@@ -221,7 +250,7 @@ final class InboundLines {
   private void failed(Throwable failure) {
     LOG.error("conn={}: a request failed inside the server; closing the connection",
         connectionId, failure);
-    transport.requestFailed("the server failed to handle a request: " + failure.getMessage());
+    transport.closeSoon("the server failed to handle a request: " + failure.getMessage());
   }
 
   private void dispatch(Runnable task) {

@@ -2,7 +2,6 @@ package io.micropay.server.transport;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -12,10 +11,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * The queue itself is used on the loop's thread only.
  */
 final class OutboundReplies {
+  /** Why a reply was refused: a metric label and a sentence for the log. */
+  record Refusal(String label, String description) {
+  }
+
   private final TransportLimits limits;
   private final TransportCounters counters;
   private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
-  /** Bytes reserved and not yet encrypted or dropped; changed on any thread. */
+  /** Bytes reserved and not yet encrypted or dropped; raised on any thread, lowered on the loop. */
   private final AtomicLong reservedBytes = new AtomicLong();
 
   OutboundReplies(TransportLimits limits, TransportCounters counters) {
@@ -23,19 +26,30 @@ final class OutboundReplies {
     this.counters = counters;
   }
 
-  /** Reserves room for {@code bytes}; empty when reserved, else why the client is cut off. */
-  Optional<String> reserve(int bytes) {
+  /** Reserves room for {@code bytes}; null when reserved, else why the client is cut off. */
+  Refusal reserve(int bytes) {
     long queued = reservedBytes.addAndGet(bytes);
     if (queued > limits.maxQueuedOutputBytes()) {
       reservedBytes.addAndGet(-bytes);
-      return Optional.of("the client does not read its replies (" + queued + " bytes queued)");
+      return new Refusal("max_queued_output_bytes", "the client does not read its replies ("
+          + queued + " bytes queued, the limit is " + limits.maxQueuedOutputBytes() + ")");
     }
     if (!counters.reserveOutput(bytes, queued, limits)) {
       reservedBytes.addAndGet(-bytes);
-      return Optional.of("the server holds " + limits.maxQueuedOutputBytesTotal()
-          + " bytes of replies for all clients (the limit) and this client does not read");
+      return new Refusal("max_queued_output_bytes_total", "the server holds "
+          + counters.queuedOutputBytes() + " bytes of replies for all clients (the limit is "
+          + limits.maxQueuedOutputBytesTotal() + ") and this client does not read its "
+          + queued + " bytes");
     }
-    return Optional.empty();
+    return null;
+  }
+
+  /**
+   * Whether the client holds more unsent replies than one that reads does: reading its requests
+   * pauses until it catches up. Only encrypting (on the loop) lowers it.
+   */
+  boolean unread() {
+    return reservedBytes.get() > TransportLimits.UNREAD_OUTPUT_BYTES;
   }
 
   /** Queues reserved bytes. */
@@ -43,18 +57,15 @@ final class OutboundReplies {
     queue.add(ByteBuffer.wrap(bytes));
   }
 
-  boolean isEmpty() {
-    return queue.isEmpty();
-  }
-
-  /** The bytes to encrypt next; the queue must not be empty. */
+  /** The bytes to encrypt next, or null when none wait. */
   ByteBuffer next() {
     return queue.peek();
   }
 
   /** The engine consumed {@code bytes} of {@link #next}; a finished buffer leaves the queue. */
   void consumed(int bytes) {
-    if (!queue.isEmpty() && !queue.peek().hasRemaining()) {
+    ByteBuffer head = queue.peek();
+    if (head != null && !head.hasRemaining()) {
       queue.poll();
     }
     release(bytes);

@@ -2,15 +2,16 @@ package io.micropay.server.transport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 
 /**
- * The TLS record bytes of one connection on their way between the socket and the engine: what
+ * The TLS record bytes of one connection on their way between the channel and the engine: what
  * was received and not yet decrypted, and what was encrypted and not yet written. Both buffers
  * are borrowed from the loop's {@link PacketBuffers} only while they hold bytes, so an idle
- * connection holds none. Used on the loop's thread only.
+ * connection holds none. Sizes come from the engine's session, never from assumptions about one
+ * engine; a buffer too small for what the engine needs grows, within a bound. Used on the loop's
+ * thread only.
  */
 final class RecordBuffers {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -18,24 +19,36 @@ final class RecordBuffers {
   private static final int MAX_ALERT_RECORDS = 8;
   /** Input read and dropped at most before closing a refused connection. */
   private static final int MAX_DISCARDED_BYTES = 64 * 1024;
+  /**
+   * The most a record buffer grows to: a TLS record is at most 16 KiB of plaintext plus its
+   * overhead, so an engine asking for far more than that is broken.
+   */
+  static final int MAX_RECORD_BUFFER_BYTES = 256 * 1024;
 
-  private final SocketChannel channel;
+  private final RecordChannel channel;
   private final SSLEngine engine;
   private final PacketBuffers pool;
   /** Received TLS bytes not yet decrypted; null when there are none. */
   private ByteBuffer netIn;
   /** Encrypted bytes not yet written; null when there are none. */
   private ByteBuffer netOut;
+  /** The loop's plaintext buffer as the last unwrap used it. */
+  private ByteBuffer plaintext;
 
-  RecordBuffers(SocketChannel channel, SSLEngine engine, PacketBuffers pool) {
+  RecordBuffers(RecordChannel channel, SSLEngine engine, PacketBuffers pool) {
     this.channel = channel;
     this.engine = engine;
     this.pool = pool;
   }
 
-  /** Reads what the socket has into the input buffer; -1 at the end of the stream. */
+  /** Reads what the channel has into the input buffer; -1 at the end of the stream. */
   int read() throws IOException {
     return channel.read(netIn());
+  }
+
+  /** Whether the input buffer could take more bytes (or is not borrowed yet). */
+  boolean inputHasRoom() {
+    return netIn == null || netIn.hasRemaining();
   }
 
   /** Whether received bytes wait to be decrypted. */
@@ -43,8 +56,12 @@ final class RecordBuffers {
     return netIn != null && netIn.position() > 0;
   }
 
-  /** Decrypts from the received bytes into {@code plaintext}. */
-  SSLEngineResult unwrap(ByteBuffer plaintext) throws IOException {
+  /**
+   * Decrypts from the received bytes into the loop's shared plaintext buffer, sized as the
+   * engine's session asks; {@link #plaintext} then holds what came.
+   */
+  SSLEngineResult unwrap() throws IOException {
+    plaintext = pool.plaintext(engine.getSession().getApplicationBufferSize());
     netIn.flip();
     try {
       return engine.unwrap(netIn, plaintext);
@@ -53,20 +70,44 @@ final class RecordBuffers {
     }
   }
 
+  /** What the last {@link #unwrap} decrypted, ready to read; hand it on before the next. */
+  ByteBuffer plaintext() {
+    return plaintext.flip();
+  }
+
+  /** After an overflow with nothing decrypted: the engine needs a larger plaintext buffer. */
+  void growPlaintext() {
+    pool.growPlaintext();
+  }
+
   /** Encrypts from {@code source} into the output buffer. */
   SSLEngineResult wrap(ByteBuffer source) throws IOException {
     return engine.wrap(source, netOut());
   }
 
-  /** After an underflow with a full buffer: grows it to the engine's packet size. */
-  void growInputIfFull() {
-    int packetBytes = engine.getSession().getPacketBufferSize();
-    if (netIn != null && netIn.remaining() == 0 && netIn.capacity() < packetBytes) {
-      ByteBuffer bigger = ByteBuffer.allocate(packetBytes);
-      netIn.flip();
-      bigger.put(netIn);
-      netIn = bigger;
+  /**
+   * After an underflow: when the input buffer is full the record does not fit in it, so it
+   * grows to the engine's packet size, or twice its size when it was that already. True when
+   * it grew; false when it has room and only more bytes from the client will help.
+   */
+  boolean growInputIfFull() {
+    if (netIn == null || netIn.hasRemaining()) {
+      return false;
     }
+    netIn = grown(netIn);
+    return true;
+  }
+
+  /**
+   * After an overflow: writes what is waiting, and when nothing was waiting the buffer is too
+   * small for one record, so it grows. True when there is room now to wrap again.
+   */
+  boolean makeOutputRoom() throws IOException {
+    if (hasUnsent()) {
+      return flush();
+    }
+    netOut = grown(netOut());
+    return true;
   }
 
   /** Writes what the engine produced; true when everything went out. */
@@ -97,7 +138,7 @@ final class RecordBuffers {
    * unread input sends a reset, which can reach the client before the alert does and leave it
    * saying only that the connection closed.
    */
-  void sendAlert(ByteBuffer scratch) {
+  void sendAlert() {
     try {
       for (int record = 0; record < MAX_ALERT_RECORDS; record++) {
         SSLEngineResult result = engine.wrap(EMPTY, netOut());
@@ -111,7 +152,7 @@ final class RecordBuffers {
       }
       flush();
       channel.shutdownOutput();
-      discardInput(scratch);
+      discardInput(pool.plaintext(0));
     } catch (IOException | RuntimeException ignored) {
       // The connection is being closed for the original failure, which is what gets logged.
     }
@@ -163,6 +204,22 @@ final class RecordBuffers {
       netOut = pool.acquire(engine.getSession().getPacketBufferSize());
     }
     return netOut;
+  }
+
+  /** A larger buffer holding what {@code buffer} held (written, not yet flipped). */
+  private ByteBuffer grown(ByteBuffer buffer) {
+    int packetBytes = engine.getSession().getPacketBufferSize();
+    int bytes = buffer.capacity() < packetBytes ? packetBytes : 2 * buffer.capacity();
+    if (bytes > MAX_RECORD_BUFFER_BYTES) {
+      throw new IllegalStateException("the engine needs a record buffer of " + bytes
+          + " bytes, more than " + MAX_RECORD_BUFFER_BYTES + " (packet size " + packetBytes
+          + ")");
+    }
+    ByteBuffer bigger = ByteBuffer.allocate(bytes);
+    buffer.flip();
+    bigger.put(buffer);
+    pool.release(buffer);
+    return bigger;
   }
 
   private ByteBuffer returnIfEmpty(ByteBuffer buffer) {

@@ -16,23 +16,39 @@ import org.slf4j.LoggerFactory;
  * meanwhile. At most one drain task per connection sits in the pool's queue, so the pool's queue
  * needs room for one task per connection and no more.
  *
- * <p>When the pool refuses work (overload), the tasks waiting are dropped, but a task queued with
- * {@link #executeLast} still runs exactly once: on the thread that met the refusal, never beside
- * another task of this executor. That is how a connection's {@code onClosed} survives overload.
+ * <p>When the pool refuses work (overload) the tasks waiting are dropped and the executor stays
+ * refused: running a later line after an earlier one was dropped would give the client replies
+ * it cannot match to its requests. Whoever queues learns it from the exception, and a refusal
+ * met by a worker (resuming after a task that completed later) is reported to
+ * {@code onRefusal}; either way the owner closes the connection. A task queued with
+ * {@link #executeLast} still runs exactly once, after every task that ran before it: on the pool,
+ * or on the thread that met the refusal, never beside another task of this executor. That is how
+ * a connection's {@code onClosed} survives overload.
  */
 final class SerialExecutor implements Executor {
   private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
+  /** Why a connection closes when the worker pool refused its work. */
+  static final String OVERLOADED = "the server is overloaded (worker queue full)";
 
   private final Executor pool;
+  private final Runnable onRefusal;
   private final ArrayDeque<Supplier<CompletionStage<?>>> queue = new ArrayDeque<>();
   /** The task that must run even when the pool refuses work; null when none is queued. */
   private Runnable last;
   /** Set once {@link #executeLast} was called: nothing is queued after the end. */
   private boolean ended;
+  /** Set once the pool refused work: nothing but the last task runs from then on. */
+  private boolean refused;
+  /** A drain is queued or running, or a task's stage is pending: nobody else may start one. */
   private boolean draining;
 
-  SerialExecutor(Executor pool) {
+  /**
+   * Tasks run on {@code pool}; {@code onRefusal} hears of a refusal met on a worker, which has
+   * nobody else to tell (it must only ask the owner to close, from any thread).
+   */
+  SerialExecutor(Executor pool, Runnable onRefusal) {
     this.pool = pool;
+    this.onRefusal = onRefusal;
   }
 
   /** Queues a task that is done when it returns. */
@@ -46,14 +62,18 @@ final class SerialExecutor implements Executor {
 
   /**
    * Queues a task that is done when the stage it returns completes (or at once if it returns
-   * null). Throws {@link java.util.concurrent.RejectedExecutionException} when the pool refuses
-   * work, which the transport treats as overload and answers by closing.
+   * null). After the end ({@link #executeLast}) it is dropped: nobody is left to do it for.
+   *
+   * @throws RejectedExecutionException when the pool refuses work, now or earlier; the caller
+   *     closes the connection
    */
   void submit(Supplier<CompletionStage<?>> task) {
     synchronized (this) {
       if (ended) {
-        // The connection has ended; work asked for after its end has nobody to do it for.
         return;
+      }
+      if (refused) {
+        throw new RejectedExecutionException("the worker pool refused this connection's work");
       }
       queue.add(task);
       if (draining) {
@@ -66,7 +86,7 @@ final class SerialExecutor implements Executor {
 
   /**
    * Queues {@code task} behind every task queued so far; it runs exactly once, on the pool or,
-   * when the pool refuses work, on the calling thread (or whichever thread met the refusal).
+   * when the pool refuses work, on the thread that meets the refusal (possibly this one).
    * Nothing may be queued after it: it is the end of this executor's work.
    */
   void executeLast(Runnable task) {
@@ -83,7 +103,7 @@ final class SerialExecutor implements Executor {
     }
     try {
       schedule();
-    } catch (RejectedExecutionException refused) {
+    } catch (RejectedExecutionException refusal) {
       // Already handled: the last task ran here.
     }
   }
@@ -94,27 +114,40 @@ final class SerialExecutor implements Executor {
   }
 
   /**
-   * Starts a drain on the pool; called with {@code draining} set. On refusal the waiting tasks
-   * are dropped, the last task (if queued) runs here, and the refusal is rethrown.
+   * Starts a drain on the pool; called by whoever set {@code draining}. On refusal the waiting
+   * tasks are dropped, the last task runs here (now, or as soon as it is queued while this
+   * thread still holds the drain), and the refusal is rethrown.
    */
   private void schedule() {
     try {
       pool.execute(this::drain);
     } catch (RejectedExecutionException e) {
+      synchronized (this) {
+        refused = true;
+        queue.clear();
+      }
+      runLastWhileRefused();
+      throw e;
+    }
+  }
+
+  /**
+   * Runs the last task, if there is one, and gives up the drain. The check and the release are
+   * one step under the lock: a last task queued while this thread ran the one before (it saw
+   * {@code draining} and left its task here) is then run by this thread, not left behind.
+   */
+  private void runLastWhileRefused() {
+    while (true) {
       Runnable mustRun;
       synchronized (this) {
-        queue.clear();
         mustRun = last;
         last = null;
-        // Still draining while it runs, so nothing else of this executor starts beside it.
+        if (mustRun == null) {
+          draining = false;
+          return;
+        }
       }
-      if (mustRun != null) {
-        runLast(mustRun);
-      }
-      synchronized (this) {
-        draining = false;
-      }
-      throw e;
+      runLast(mustRun);
     }
   }
 
@@ -153,7 +186,8 @@ final class SerialExecutor implements Executor {
     try {
       schedule();
     } catch (RejectedExecutionException e) {
-      LOG.error("cannot resume a connection's queue: {}", e.getMessage());
+      LOG.warn("the worker pool refused to go on with a connection's queue: {}", e.getMessage());
+      onRefusal.run();
     }
   }
 

@@ -111,14 +111,17 @@ public final class TlsServer implements AutoCloseable {
     return counters.handshaking();
   }
 
-  /** Connections refused because their certificate's account held the most it may. */
-  public long refusedOverAccountLimit() {
-    return counters.refusedOverAccountLimit();
+  /**
+   * Connections refused or cut off so far because of {@code limit} (the labels of
+   * {@link TransportEvents#refused}).
+   */
+  public long refusals(String limit) {
+    return counters.refusals(limit);
   }
 
-  /** Connections closed because the replies queued for all clients were at their bound. */
-  public long refusedOverOutputLimit() {
-    return counters.refusedOverOutputLimit();
+  /** Connections closed so far by a broken invariant in the transport: 0 unless there is a bug. */
+  public long internalErrors() {
+    return counters.internalErrors();
   }
 
   /** Reply bytes queued for all connections now. */
@@ -179,8 +182,8 @@ public final class TlsServer implements AutoCloseable {
       long id = connectionIds.incrementAndGet();
       try {
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        loop.adopt(channel, owner -> new TlsConnection(id, owner, channel, tls, workers,
-            acceptor, limits, counters));
+        loop.adopt(channel, (owner, records) -> new LineConnection(id, owner, records, tls,
+            workers, acceptor, limits, counters));
       } catch (IOException | RuntimeException e) {
         counters.release();
         closeQuietly(channel);

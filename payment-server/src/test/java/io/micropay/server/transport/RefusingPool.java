@@ -29,6 +29,11 @@ final class RefusingPool extends AbstractExecutorService {
     refusing.set(true);
   }
 
+  /** From now on new tasks are taken again. */
+  void accept() {
+    refusing.set(false);
+  }
+
   @Override
   public void execute(Runnable task) {
     if (refusing.get()) {

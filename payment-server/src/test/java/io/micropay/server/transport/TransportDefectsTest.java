@@ -79,7 +79,7 @@ class TransportDefectsTest {
       java.util.concurrent.CompletableFuture<Void> firstLine =
           new java.util.concurrent.CompletableFuture<>();
       harness.holdLines = firstLine;
-      TlsConnection connection = (TlsConnection) harness.nextConnection();
+      LineConnection connection = (LineConnection) harness.nextConnection();
       OutputStream out = socket.getOutputStream();
       out.write("\n".repeat(16_000).getBytes(StandardCharsets.US_ASCII));
       out.flush();
@@ -103,12 +103,7 @@ class TransportDefectsTest {
 
   @Test
   void aCertificatePastItsConnectionLimitIsRefusedAndCounted() throws Exception {
-    TransportLimits base = TransportHarness.limits();
-    TransportLimits limits = new TransportLimits(base.handshakeTimeoutMillis(),
-        base.idleTimeoutMillis(), base.maxHandshakes(), base.maxConnections(),
-        base.maxLineBytes(), base.maxQueuedLines(), base.maxQueuedOutputBytes(),
-        base.ioThreads(), base.maxQueuedOutputBytesTotal(), 2);
-    try (TransportHarness harness = new TransportHarness(directory, limits);
+    try (TransportHarness harness = new TransportHarness(directory, TransportHarness.limits(2));
         SSLSocket first = harness.connect("alice");
         SSLSocket second = harness.connect("alice")) {
       harness.nextConnection();
@@ -118,7 +113,7 @@ class TransportDefectsTest {
       } catch (java.io.IOException closed) {
         // Closed under the client's feet: refused as well.
       }
-      assertEquals(1, harness.server.refusedOverAccountLimit());
+      assertEquals(1, harness.server.refusals("max_connections_per_certificate"));
       try (SSLSocket bob = harness.connect("bob")) {
         bob.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
         bob.getOutputStream().flush();

@@ -50,7 +50,13 @@ final class TransportHarness implements AutoCloseable {
   }
 
   static TransportLimits limits() {
-    return new TransportLimits(TIMEOUT_MILLIS, 60_000, 64, 1_000, 1_024, 64, 1 << 20, 1);
+    return limits(8);
+  }
+
+  /** The harness's limits with {@code maxConnectionsPerCertificate}. */
+  static TransportLimits limits(int maxConnectionsPerCertificate) {
+    return new TransportLimits(TIMEOUT_MILLIS, 60_000, 64, 1_000, 1_024, 64, 1 << 20, 1,
+        64L << 20, maxConnectionsPerCertificate);
   }
 
   SSLSocket connect(String name) throws IOException {
@@ -90,7 +96,7 @@ final class TransportHarness implements AutoCloseable {
     @Override
     public CompletionStage<?> onLine(String line) {
       lines.add(line);
-      maxQueuedLines.accumulateAndGet(((TlsConnection) connection).queuedLines(), Math::max);
+      maxQueuedLines.accumulateAndGet(((LineConnection) connection).queuedLines(), Math::max);
       String answer = reply.apply(line);
       if (answer != null) {
         connection.send((answer + "\n").getBytes(StandardCharsets.US_ASCII));
