@@ -23,7 +23,16 @@ final class PacketBuffers {
   static final int MAX_PLAINTEXT_BYTES = 1024 * 1024;
 
   private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
-  private ByteBuffer plaintext = ByteBuffer.allocate(PLAINTEXT_BYTES);
+  private ByteBuffer plaintext;
+
+  PacketBuffers() {
+    this(PLAINTEXT_BYTES);
+  }
+
+  /** Buffers whose shared plaintext buffer starts at {@code plaintextBytes} (small, in tests). */
+  PacketBuffers(int plaintextBytes) {
+    this.plaintext = ByteBuffer.allocate(plaintextBytes);
+  }
 
   /** An empty buffer of at least {@code bytes}. */
   ByteBuffer acquire(int bytes) {
