@@ -100,6 +100,11 @@ final class IoLoop implements Runnable, Executor {
     return queuedTasks.get();
   }
 
+  /** Whether closes asked for from other threads wait (for tests that step the loop). */
+  boolean hasCloseRequests() {
+    return !closeRequests.isEmpty();
+  }
+
   /** Takes over {@code channel}: registers it and starts its handshake. */
   void adopt(SocketChannel channel,
       BiFunction<IoLoop, RecordChannel, LineConnection> factory) {

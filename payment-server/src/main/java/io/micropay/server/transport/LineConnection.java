@@ -28,9 +28,13 @@ import org.slf4j.LoggerFactory;
  * has exactly one way out, and a pause without one would be a lost wake-up:
  * <ul>
  *   <li>the line queue is full ({@code linesFull}): set in the same step that queues
- *       {@code queueDrained} behind the lines; that wake-up (on the loop, {@link #resumeLines})
- *       clears it, frames the bytes kept back, and pumps. Bytes are kept back only while it is
- *       set, and only it resumes reading after them;
+ *       {@code queueDrained} behind the lines (InboundLines decides it once, from the framer's
+ *       own stop); that wake-up clears it on the loop ({@link #resumeLines}) and goes on with
+ *       {@link #continueInput};
+ *   <li>bytes were kept back for room in the line queue (decrypted, not yet framed): nothing
+ *       newer may be read before them. {@link #continueInput} frames them, called by the line
+ *       queue's wake-up, or, when the unsent replies held them, posted by {@link #outputTaken}
+ *       once encrypting the replies brought them back under the mark;
  *   <li>the client has more unsent replies than one that reads ({@link OutboundReplies#unread}):
  *       not stored but asked each time; only encrypting replies lowers it, which the driver does
  *       inside the pump that then asks again before it reads and sets the interest;
@@ -66,6 +70,8 @@ final class LineConnection implements Connection, TlsListener, InboundLines.Tran
   private boolean closing;
   private boolean inputEnded;
   private boolean answering;
+  /** A {@link #continueInput} is queued on the loop. */
+  private boolean continuePosted;
   private String inputEndReason;
 
   LineConnection(long id, IoLoop loop, RecordChannel channel, TlsFactory tls, Executor workers,
@@ -180,11 +186,6 @@ final class LineConnection implements Connection, TlsListener, InboundLines.Tran
     return lines.queuedLines();
   }
 
-  /** Whether a record buffer is borrowed now (for tests of the borrowing). */
-  boolean holdsBuffers() {
-    return driver.holdsBuffers() || lines.carriedBytes() > 0;
-  }
-
   // ---- TlsListener ----
 
   @Override
@@ -217,7 +218,8 @@ final class LineConnection implements Connection, TlsListener, InboundLines.Tran
 
   @Override
   public boolean wantsInput() {
-    return !linesFull && !tooLong && !closing && !inputEnded && !outbound.unread();
+    return !linesFull && lines.carriedBytes() == 0 && !tooLong && !closing && !inputEnded
+        && !outbound.unread();
   }
 
   @Override
@@ -234,7 +236,7 @@ final class LineConnection implements Connection, TlsListener, InboundLines.Tran
   public void inputEnded(String reason) {
     inputEnded = true;
     inputEndReason = reason;
-    if (!linesFull) {
+    if (!linesFull && lines.carriedBytes() == 0) {
       answerThenClose();
     }
   }
@@ -247,6 +249,12 @@ final class LineConnection implements Connection, TlsListener, InboundLines.Tran
   @Override
   public void outputTaken(int bytes) {
     outbound.consumed(bytes);
+    if (!linesFull && lines.carriedBytes() > 0 && !continuePosted && !outbound.unread()) {
+      // The replies held the bytes kept back; the client reads again. Framed on the loop next,
+      // outside the driver's pump.
+      continuePosted = true;
+      post(this::continueInput);
+    }
   }
 
   @Override
@@ -302,8 +310,23 @@ final class LineConnection implements Connection, TlsListener, InboundLines.Tran
           + "reading was not paused for it");
     }
     linesFull = false;
-    apply(lines.resume());
-    if (inputEnded && !linesFull) {
+    continueInput();
+  }
+
+  /**
+   * Frames the bytes kept back, unless the line queue is full (its wake-up comes) or the client
+   * does not read its replies (encrypting them posts this again); then, with nothing kept back,
+   * answers a half-close or reads on.
+   */
+  private void continueInput() {
+    continuePosted = false;
+    if (driver.isClosed() || closing || linesFull) {
+      return;
+    }
+    if (lines.carriedBytes() > 0 && !outbound.unread()) {
+      apply(lines.resume());
+    }
+    if (inputEnded && !linesFull && lines.carriedBytes() == 0) {
       answerThenClose();
     }
     driver.pump();

@@ -44,6 +44,11 @@ final class MemoryChannel implements RecordChannel {
     return toServer.position() > 0 || clientEnded;
   }
 
+  /** Whether a selector would say the channel is writable: the client has room. */
+  boolean writable() {
+    return toClient.position() < clientWindowBytes;
+  }
+
   /** Whether the server wrote bytes the client has not taken yet. */
   boolean hasBytesForClient() {
     return toClient.position() > 0;

@@ -353,7 +353,7 @@ class TlsDriverTest {
       client.step();
       boolean moved = false;
       boolean readable = channel.wantsRead && channel.readable();
-      if (!driver.isClosed() && (readable || channel.wantsWrite)) {
+      if (!driver.isClosed() && (readable || channel.wantsWrite && channel.writable())) {
         // What a selector would report, given what the driver asked it to watch for.
         driver.onReady(readable);
         moved = true;
