@@ -46,6 +46,8 @@ class LineConnectionTest {
   private Function<String, String> answer = line -> "echo " + line;
   /** While set, each line's handling completes only with this stage (a transfer's commit). */
   private CompletableFuture<Void> holdLines;
+  /** Tasks the loop queues at most. */
+  private int loopBound = 100_000;
 
   @BeforeAll
   static void makePki() {
@@ -201,6 +203,22 @@ class LineConnectionTest {
     assertEquals(0, counters.connectionsOf("alice"), "the certificate's place was given back");
   }
 
+  /** The defect of issue 16: the loop's queue had no bound. Past it, a close still gets in. */
+  @Test
+  void aReplyThatFindsTheLoopsQueueFullClosesTheConnectionAllTheSame() throws Exception {
+    loopBound = 4;
+    Side alice = open("alice", 8);
+    for (int task = 0; task < loopBound; task++) {
+      loop.execute(() -> { });
+    }
+    alice.connection.send("a reply\n".getBytes(StandardCharsets.US_ASCII));
+    assertEquals(0, counters.queuedOutputBytes(), "the refused reply's room was given back");
+    runTasks();
+    assertTrue(alice.connection.isClosed());
+    assertEquals(LineConnection.LOOP_OVERLOADED, alice.closedReason);
+    assertEquals(1, alice.closedCalls);
+  }
+
   /** One connection's client, channel and what its session was told. */
   private final class Side implements InboundHandler {
     final MemoryChannel channel = new MemoryChannel();
@@ -251,7 +269,7 @@ class LineConnectionTest {
 
   private Side open(String name, int maxPerCertificate) throws Exception {
     if (loop == null) {
-      loop = new IoLoop("test-loop", counters, 100_000);
+      loop = new IoLoop("test-loop", counters, loopBound);
     }
     Side side = new Side(name, maxPerCertificate);
     sides.add(side);

@@ -25,6 +25,7 @@ final class TransportHarness implements AutoCloseable {
   static final int TIMEOUT_MILLIS = 5_000;
 
   final TestPki pki;
+  final TlsFactory tls;
   final RefusingPool workers = new RefusingPool(2);
   final TlsServer server;
   final AtomicInteger accepted = new AtomicInteger();
@@ -40,7 +41,7 @@ final class TransportHarness implements AutoCloseable {
 
   TransportHarness(Path directory, TransportLimits limits) throws IOException {
     this.pki = TestPki.create(directory.resolve("ssl"));
-    TlsFactory tls = pki.serverTls(TIMEOUT_MILLIS);
+    this.tls = pki.serverTls(TIMEOUT_MILLIS);
     this.server = TlsServer.start(tls, new InetSocketAddress("127.0.0.1", 0), limits, workers,
         connection -> {
           accepted.incrementAndGet();
