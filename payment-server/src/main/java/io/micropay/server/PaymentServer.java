@@ -266,6 +266,19 @@ public final class PaymentServer implements AutoCloseable {
     return transport.openConnections();
   }
 
+  /**
+   * Connections refused or cut off so far by the transport's bound {@code limit} (the reason
+   * labels of {@code micropay_refusals_total}, such as {@code max_connections_per_certificate}).
+   */
+  public long transportRefusals(String limit) {
+    return transport.refusals(limit);
+  }
+
+  /** Reply bytes queued for all connections now, not yet encrypted. */
+  public long queuedReplyBytes() {
+    return transport.queuedOutputBytes();
+  }
+
   /** The configuration it runs with. */
   public ServerConfig config() {
     return config;

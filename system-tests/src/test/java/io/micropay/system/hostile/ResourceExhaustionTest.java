@@ -38,6 +38,14 @@ class ResourceExhaustionTest {
   static final int STALLED_HANDSHAKES = 1_000;
   /** Heap growth allowed while the stalled handshakes are held: about 200 KB each at most. */
   static final long MAX_HEAP_GROWTH_BYTES = 200L * 1024 * 1024;
+  /** How many sessions the trickling attack holds. */
+  static final int TRICKLERS = 200;
+  /** Connections one certificate opens in the pipelining attack. */
+  static final int PIPELINERS = 100;
+  /** Request bytes each pipelining connection sends without reading a reply. */
+  static final int PIPELINED_BYTES = 256 * 1024;
+  /** Heap growth allowed while the pipelining attack is held. */
+  static final long MAX_PIPELINING_HEAP_GROWTH_BYTES = 64L * 1024 * 1024;
 
   @TempDir
   Path directory;
@@ -96,14 +104,17 @@ class ResourceExhaustionTest {
 
   @Test
   void sessionsTricklingAByteASecondDoNotStopAWellBehavedPeer() throws Exception {
+    // The 200 tricklers share mallory's certificate: the limit per certificate is raised past
+    // them, since what is tested here is the trickling (the limit has a test of its own).
     try (TestServer server = TestServer.start(directory, settings -> settings
-        .withVerbosity(Verbosity.EVENTS).withMaxSessions(500))) {
+        .withVerbosity(Verbosity.EVENTS).withMaxSessions(500)
+        .withMaxConnectionsPerCertificate(TRICKLERS))) {
       server.online("bob", 6001).close();
       TlsFactory mallory = server.pki().peerTls("mallory", TestServer.TIMEOUT_MILLIS);
       List<SSLSocket> tricklers = new ArrayList<>();
       ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor();
       try {
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < TRICKLERS; i++) {
           tricklers.add(mallory.connectToServer("127.0.0.1", server.port(),
               TestServer.TIMEOUT_MILLIS));
         }
@@ -121,10 +132,10 @@ class ResourceExhaustionTest {
           }
         }, 0, 1, TimeUnit.SECONDS);
         Await.until("the tricklers are sessions", Duration.ofSeconds(30),
-            () -> server.server().activeSessions() >= 200);
+            () -> server.server().activeSessions() >= TRICKLERS);
         Duration took = WellBehavedPeer.converse(server, "alice", "bob");
         assertTrue(took.compareTo(WellBehavedPeer.BUDGET) <= 0, "took " + took);
-        Figures.report("trickling sessions held", 200, "well-behaved peer took "
+        Figures.report("trickling sessions held", TRICKLERS, "well-behaved peer took "
             + took.toMillis() + " ms");
       } finally {
         drip.shutdownNow();
@@ -138,8 +149,11 @@ class ResourceExhaustionTest {
   @Test
   void aFloodPastTheSessionLimitDoesNotStopAWellBehavedPeer() throws Exception {
     int maxSessions = 60;
+    // Every attacker connection uses mallory's certificate: the limit per certificate is raised
+    // past the flood, since what is tested here is the session limit.
     try (TestServer server = TestServer.start(directory, settings -> settings
-        .withVerbosity(Verbosity.EVENTS).withMaxSessions(maxSessions))) {
+        .withVerbosity(Verbosity.EVENTS).withMaxSessions(maxSessions)
+        .withMaxConnectionsPerCertificate(10 * maxSessions))) {
       server.online("bob", 6001).close();
       TlsFactory mallory = server.pki().peerTls("mallory", TestServer.TIMEOUT_MILLIS);
       List<ProtocolClient> held = new ArrayList<>();
@@ -181,6 +195,64 @@ class ResourceExhaustionTest {
         for (ProtocolClient client : held) {
           client.close();
         }
+      }
+    }
+  }
+
+  /**
+   * Issue 16's held-out attack: one certificate opens 100 connections that pipeline requests and
+   * never read a reply (it once made the server keep 859 MiB more heap). Past the limit per
+   * certificate the connections are closed after their handshake, counted; the ones admitted stop
+   * being read once their unsent replies pass the mark; the heap stays bounded and a
+   * well-behaved peer is served meanwhile.
+   */
+  @Test
+  void oneCertificatesConnectionsThatPipelineAndNeverReadCannotHoldTheHeap() throws Exception {
+    try (TestServer server = TestServer.start(directory, settings -> settings
+        .withVerbosity(Verbosity.EVENTS))) {
+      server.online("bob", 6001).close();
+      int limit = server.server().config().maxConnectionsPerCertificate();
+      TlsFactory alice = server.pki().peerTls("alice", TestServer.TIMEOUT_MILLIS);
+      long heapBefore = usedHeapBytes();
+      List<SSLSocket> held = new ArrayList<>();
+      ExecutorService writers = Executors.newFixedThreadPool(PIPELINERS);
+      try {
+        byte[] requests = "List\r\n".repeat(PIPELINED_BYTES / 6)
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int i = 0; i < PIPELINERS; i++) {
+          SSLSocket socket = alice.connectToServer("127.0.0.1", server.port(),
+              TestServer.TIMEOUT_MILLIS);
+          held.add(socket);
+          writers.execute(() -> {
+            try {
+              socket.getOutputStream().write(requests);
+              socket.getOutputStream().flush();
+            } catch (IOException closed) {
+              // Refused, or closed at the end of the test: the attack on it is over.
+            }
+          });
+        }
+        Await.until("the connections past the limit closed", Duration.ofSeconds(60),
+            () -> server.server().openConnections() <= limit);
+        assertTrue(server.server().transportRefusals("max_connections_per_certificate")
+            >= PIPELINERS - limit);
+        Duration took = WellBehavedPeer.converse(server, "carol", "bob");
+        assertTrue(took.compareTo(WellBehavedPeer.BUDGET) <= 0, "took " + took);
+        long growth = usedHeapBytes() - heapBefore;
+        assertTrue(growth < MAX_PIPELINING_HEAP_GROWTH_BYTES, "heap grew by " + growth + " bytes");
+        Figures.report("one certificate's pipelining connections", PIPELINERS, "all but "
+            + limit + " refused; replies held " + server.server().queuedReplyBytes()
+            + " bytes; heap grew " + growth / (1024 * 1024) + " MB; well-behaved peer took "
+            + took.toMillis() + " ms");
+      } finally {
+        for (SSLSocket socket : held) {
+          // A writer may be blocked in write holding the TLS output lock: with SO_LINGER set,
+          // close does not wait for it and resets the connection instead.
+          socket.setSoLinger(true, 0);
+          socket.close();
+        }
+        writers.shutdownNow();
+        writers.awaitTermination(30, TimeUnit.SECONDS);
       }
     }
   }
