@@ -86,13 +86,16 @@ final class IoLoop implements Runnable, Executor {
 
   /**
    * Closes {@code connection} on this loop soon, from any thread, even when the task queue is
-   * full: each connection is queued here once at most, so this queue is bounded by them.
+   * full: each connection is queued here once at most, so this queue is bounded by them. False
+   * when a close of it was asked for already (this reason is then not the one it closes for).
    */
-  void closeSoon(LineConnection connection, String reason) {
-    if (connection.closeRequested.compareAndSet(false, true)) {
-      closeRequests.add(new CloseRequest(connection, reason));
-      selector.wakeup();
+  boolean closeSoon(LineConnection connection, String reason) {
+    if (!connection.closeRequested.compareAndSet(false, true)) {
+      return false;
     }
+    closeRequests.add(new CloseRequest(connection, reason));
+    selector.wakeup();
+    return true;
   }
 
   /** Tasks waiting now (for tests of the bound). */

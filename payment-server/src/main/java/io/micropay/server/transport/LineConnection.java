@@ -348,9 +348,11 @@ final class LineConnection implements Connection, TlsListener, InboundLines.Tran
   private void enqueue(byte[] bytes, boolean thenClose) {
     OutboundReplies.Refusal refusal = outbound.reserve(bytes.length);
     if (refusal != null) {
-      counters.refused(refusal.label());
-      LOG.warn("conn={} from {} cut off: {}", id, remote, refusal.description());
-      closeSoon(refusal.description());
+      // Counted and logged once per connection: later replies of a client cut off are dropped.
+      if (loop.closeSoon(this, refusal.description())) {
+        counters.refused(refusal.label());
+        LOG.warn("conn={} from {} cut off: {}", id, remote, refusal.description());
+      }
       return;
     }
     try {
