@@ -204,16 +204,17 @@ final class IoLoop implements Runnable, Executor {
   }
 
   /**
-   * Runs the closes asked for, then the tasks queued when it started (tasks those queue wait
-   * for the next turn, so sockets are served meanwhile). Package-private for tests that step a
-   * loop whose thread was never started.
+   * Runs the closes asked for, then the tasks queued, also those that arrive meanwhile (as
+   * other threads' replies do), at most as many as the queue holds, so that sockets are served
+   * again within a bounded time. Package-private for tests that step a loop whose thread was
+   * never started.
    */
   void runQueuedTasks() {
     for (CloseRequest request = closeRequests.poll(); request != null;
         request = closeRequests.poll()) {
       request.connection().closeNow(request.reason());
     }
-    for (int budget = queuedTasks.get(); budget > 0; budget--) {
+    for (int budget = maxQueuedTasks; budget > 0; budget--) {
       Runnable task = tasks.poll();
       if (task == null) {
         return;

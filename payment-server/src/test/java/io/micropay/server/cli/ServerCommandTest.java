@@ -86,6 +86,28 @@ class ServerCommandTest {
     assertEquals(2, deposit.exitCode());
   }
 
+  /** The limit of connections per certificate: 8 by default, 1 to 100,000, else a usage error. */
+  @Test
+  void connectionsPerCertificateAreOneToTheSessionBoundWithADefaultOfEight() {
+    assertEquals(8, configOf().maxConnectionsPerCertificate());
+    assertEquals(1, configOf("--max-connections-per-certificate", "1")
+        .maxConnectionsPerCertificate());
+    assertEquals(ServerConfig.MAX_SESSIONS, configOf("--max-connections-per-certificate",
+        Integer.toString(ServerConfig.MAX_SESSIONS)).maxConnectionsPerCertificate());
+    Run zero = run("--max-connections-per-certificate", "0");
+    assertEquals(2, zero.exitCode());
+    assertTrue(zero.err().contains("max connections per certificate must be 1..100000, was 0"),
+        zero.err());
+    Run over = run("--max-connections-per-certificate", "100001");
+    assertEquals(2, over.exitCode());
+  }
+
+  private ServerConfig configOf(String... arguments) {
+    ServerCommand command = new ServerCommand();
+    new CommandLine(command).parseArgs(arguments);
+    return command.config();
+  }
+
   @Test
   void missingCertificatesAreAClearFailure() {
     Run run = run("--port", "0", "--ssl-dir", directory.resolve("no-ssl").toString(),
@@ -99,8 +121,9 @@ class ServerCommandTest {
     Run help = run("--help");
     assertEquals(0, help.exitCode());
     for (String option : new String[] {"--port", "--ssl-dir", "--data-dir", "--db-url",
-        "--threads", "--max-sessions", "--initial-balance", "--max-deposit", "--idle-timeout",
-        "--handshake-timeout", "--verbosity", "audit", "accounts"}) {
+        "--threads", "--max-sessions", "--max-connections-per-certificate", "--initial-balance",
+        "--max-deposit", "--idle-timeout", "--handshake-timeout", "--verbosity", "audit",
+        "accounts"}) {
       assertTrue(help.out().contains(option), option);
     }
   }
