@@ -103,9 +103,9 @@ class ServerCommandTest {
   }
 
   private ServerConfig configOf(String... arguments) {
-    ServerCommand command = new ServerCommand();
-    new CommandLine(command).parseArgs(arguments);
-    return command.config();
+    CommandLine line = ServerCommand.commandLine();
+    line.parseArgs(arguments);
+    return ((ServerCommand) line.getCommand()).config();
   }
 
   @Test
