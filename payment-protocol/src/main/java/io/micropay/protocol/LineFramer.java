@@ -1,6 +1,7 @@
 package io.micropay.protocol;
 
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -33,10 +34,22 @@ public final class LineFramer {
    * consumes nothing more from now on, once a line is too long.
    */
   public boolean feed(ByteBuffer input, Consumer<String> sink) {
+    return feed(input, sink, () -> true);
+  }
+
+  /**
+   * As {@link #feed(ByteBuffer, Consumer)}, but stops right after a line when
+   * {@code wantsMore} says no, leaving the rest in {@code input}: a consumer whose queue is full
+   * takes no more lines than it has room for, however many one chunk holds.
+   */
+  public boolean feed(ByteBuffer input, Consumer<String> sink, BooleanSupplier wantsMore) {
     while (!tooLong && input.hasRemaining()) {
       byte b = input.get();
       if (b == '\n') {
         sink.accept(takeLine());
+        if (!wantsMore.getAsBoolean()) {
+          break;
+        }
       } else if (length + 1 >= maxLineBytes) {
         // This byte would leave no room for the LF: the line cannot fit.
         tooLong = true;

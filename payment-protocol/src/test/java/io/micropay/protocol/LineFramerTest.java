@@ -33,6 +33,18 @@ class LineFramerTest {
   }
 
   @Test
+  void stopsRightAfterTheLineItsConsumerHasNoRoomBeyond() {
+    LineFramer framer = new LineFramer(Limits.MAX_LINE_BYTES);
+    List<String> lines = new ArrayList<>();
+    ByteBuffer input = ascii("\n".repeat(16_000));
+    assertTrue(framer.feed(input, lines::add, () -> lines.size() < 64));
+    assertEquals(64, lines.size());
+    assertEquals(16_000 - 64, input.remaining(), "the rest stays in the input");
+    assertTrue(framer.feed(input, lines::add, () -> true));
+    assertEquals(16_000, lines.size());
+  }
+
+  @Test
   void aLineOfExactly1024BytesWithLfFits() {
     String content = "x".repeat(Limits.MAX_LINE_BYTES - 1);
     assertEquals(List.of(content), frame(content + "\n"));

@@ -267,6 +267,19 @@ public final class PaymentServer implements AutoCloseable {
     return transport.openConnections();
   }
 
+  /**
+   * Connections refused or cut off so far by the transport's bound {@code limit} (the reason
+   * labels of {@code micropay_refusals_total}, such as {@code max_connections_per_certificate}).
+   */
+  public long transportRefusals(String limit) {
+    return transport.refusals(limit);
+  }
+
+  /** Reply bytes queued for all connections now, not yet encrypted. */
+  public long queuedReplyBytes() {
+    return transport.queuedOutputBytes();
+  }
+
   /** The configuration it runs with. */
   public ServerConfig config() {
     return config;
@@ -352,7 +365,10 @@ public final class PaymentServer implements AutoCloseable {
     return new TransportLimits((int) config.handshakeTimeout().toMillis(),
         (int) config.idleTimeout().toMillis(), config.maxHandshakes(),
         config.maxSessions() + config.maxHandshakes(), Limits.MAX_LINE_BYTES, MAX_QUEUED_LINES,
-        MAX_QUEUED_OUTPUT_BYTES, config.ioThreads());
+        MAX_QUEUED_OUTPUT_BYTES, config.ioThreads(),
+        TransportLimits.defaultMaxQueuedOutputBytesTotal(Runtime.getRuntime().maxMemory(),
+            MAX_QUEUED_OUTPUT_BYTES),
+        config.maxConnectionsPerCertificate());
   }
 
   private static ThreadPoolExecutor workerPool(ServerConfig config) {

@@ -25,13 +25,15 @@ import java.time.Duration;
  * @param handshakeTimeout how long a client has to finish its TLS handshake
  * @param verbosity how much to log about sessions
  * @param databasePassword the ledger database's password, if it needs one (never in the URL)
+ * @param maxConnectionsPerCertificate connections one certificate (its account name) may hold
+ *     at once, from the end of the handshake, logged in or not; one more is closed at once
  * @param tlsEngine the TLS engine of the payment port
  */
 public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphrase keyPassphrase,
     String databaseUrl, int workerThreads, int ioThreads, int maxSessions, int maxHandshakes,
     long initialBalanceUnits, long maxDepositUnits, Duration idleTimeout,
     Duration handshakeTimeout, Verbosity verbosity, Passphrase databasePassword,
-    TlsEngineChoice tlsEngine) {
+    int maxConnectionsPerCertificate, TlsEngineChoice tlsEngine) {
 
   /** Upper bound of {@code workerThreads}: more only adds contention on 2 to 16 cores. */
   public static final int MAX_WORKER_THREADS = 512;
@@ -39,20 +41,37 @@ public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphr
   public static final int MAX_IO_THREADS = 64;
   /** Upper bound of {@code maxSessions}: each costs memory and a file descriptor. */
   public static final int MAX_SESSIONS = 100_000;
+  /**
+   * The default of {@code maxConnectionsPerCertificate}: a peer needs one session; a few more
+   * cover a reconnect while the server has not yet seen the old connection die.
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_CERTIFICATE =
+      io.micropay.server.transport.TransportLimits.DEFAULT_MAX_CONNECTIONS_PER_CERTIFICATE;
   /** Upper bound of the timeouts: a day. */
   public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
-  /**
-   * A configuration whose ledger database needs no password (Derby, trusted PostgreSQL), on the
-   * native TLS engine where it loads.
-   */
+  /** A configuration whose ledger database needs no password (Derby, trusted PostgreSQL). */
   public ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphrase keyPassphrase,
       String databaseUrl, int workerThreads, int ioThreads, int maxSessions, int maxHandshakes,
       long initialBalanceUnits, long maxDepositUnits, Duration idleTimeout,
       Duration handshakeTimeout, Verbosity verbosity) {
     this(bindAddress, pki, keyPassphrase, databaseUrl, workerThreads, ioThreads, maxSessions,
         maxHandshakes, initialBalanceUnits, maxDepositUnits, idleTimeout, handshakeTimeout,
-        verbosity, Passphrase.none(), TlsEngineChoice.automatic());
+        verbosity, Passphrase.none());
+  }
+
+  /**
+   * A configuration with the default limit of connections per certificate, on the native TLS
+   * engine where it loads.
+   */
+  public ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphrase keyPassphrase,
+      String databaseUrl, int workerThreads, int ioThreads, int maxSessions, int maxHandshakes,
+      long initialBalanceUnits, long maxDepositUnits, Duration idleTimeout,
+      Duration handshakeTimeout, Verbosity verbosity, Passphrase databasePassword) {
+    this(bindAddress, pki, keyPassphrase, databaseUrl, workerThreads, ioThreads, maxSessions,
+        maxHandshakes, initialBalanceUnits, maxDepositUnits, idleTimeout, handshakeTimeout,
+        verbosity, databasePassword, DEFAULT_MAX_CONNECTIONS_PER_CERTIFICATE,
+        TlsEngineChoice.automatic());
   }
 
   public ServerConfig {
@@ -61,6 +80,8 @@ public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphr
     requireRange("I/O threads", ioThreads, 1, MAX_IO_THREADS);
     requireRange("max sessions", maxSessions, 1, MAX_SESSIONS);
     requireRange("max handshakes", maxHandshakes, 1, MAX_SESSIONS);
+    requireRange("max connections per certificate", maxConnectionsPerCertificate, 1,
+        MAX_SESSIONS);
     requireRange("initial balance", initialBalanceUnits, 0, Limits.MAX_BALANCE);
     requireRange("max deposit", maxDepositUnits, 0, Limits.MAX_AMOUNT);
     requireTimeout("idle timeout", idleTimeout);
@@ -80,6 +101,7 @@ public record ServerConfig(InetSocketAddress bindAddress, PkiLayout pki, Passphr
         + " ssl=" + pki.directory() + " db=" + redact(databaseUrl)
         + " workerThreads=" + workerThreads + " ioThreads=" + ioThreads
         + " maxSessions=" + maxSessions + " maxHandshakes=" + maxHandshakes
+        + " maxConnectionsPerCertificate=" + maxConnectionsPerCertificate
         + " initialBalance=" + initialBalanceUnits + " maxDeposit=" + maxDepositUnits
         + " idleTimeoutMillis=" + idleTimeout.toMillis()
         + " handshakeTimeoutMillis=" + handshakeTimeout.toMillis()

@@ -43,7 +43,7 @@ public final class TestServer implements AutoCloseable {
       java.util.function.UnaryOperator<Settings> adjust) throws IOException {
     Settings settings = adjust.apply(new Settings(64, 2_000, 10_000, 1_000_000,
         Duration.ofMinutes(5), Duration.ofSeconds(5), Verbosity.ALL,
-        TlsEngineChoice.automatic()));
+        ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_CERTIFICATE, TlsEngineChoice.automatic()));
     // The clients the test makes from this PKI use the server's engine too.
     TestPki pki = TestPki.create(directory.resolve("ssl"))
         .usingEngine(settings.tlsEngine().engine());
@@ -51,7 +51,8 @@ public final class TestServer implements AutoCloseable {
         Passphrase.none(), Ledgers.derbyUrl(directory.resolve("data")), 8, 2,
         settings.maxSessions(), settings.maxHandshakes(), settings.initialBalance(),
         settings.maxDeposit(), settings.idleTimeout(), settings.handshakeTimeout(),
-        settings.verbosity(), Passphrase.none(), settings.tlsEngine());
+        settings.verbosity(), Passphrase.none(), settings.maxConnectionsPerCertificate(),
+        settings.tlsEngine());
     return new TestServer(pki, PaymentServer.start(config));
   }
 
@@ -71,41 +72,46 @@ public final class TestServer implements AutoCloseable {
   /** The settings tests vary. */
   public record Settings(int maxSessions, int maxHandshakes, long initialBalance,
       long maxDeposit, Duration idleTimeout, Duration handshakeTimeout, Verbosity verbosity,
-      TlsEngineChoice tlsEngine) {
+      int maxConnectionsPerCertificate, TlsEngineChoice tlsEngine) {
     public Settings withMaxSessions(int value) {
       return new Settings(value, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
-          handshakeTimeout, verbosity, tlsEngine);
-    }
-
-    public Settings withMaxDeposit(long value) {
-      return new Settings(maxSessions, maxHandshakes, initialBalance, value, idleTimeout,
-          handshakeTimeout, verbosity, tlsEngine);
-    }
-
-    public Settings withIdleTimeout(Duration value) {
-      return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, value,
-          handshakeTimeout, verbosity, tlsEngine);
+          handshakeTimeout, verbosity, maxConnectionsPerCertificate, tlsEngine);
     }
 
     public Settings withMaxHandshakes(int value) {
       return new Settings(maxSessions, value, initialBalance, maxDeposit, idleTimeout,
-          handshakeTimeout, verbosity, tlsEngine);
+          handshakeTimeout, verbosity, maxConnectionsPerCertificate, tlsEngine);
     }
 
-    public Settings withVerbosity(Verbosity value) {
-      return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
-          handshakeTimeout, value, tlsEngine);
+    public Settings withMaxDeposit(long value) {
+      return new Settings(maxSessions, maxHandshakes, initialBalance, value, idleTimeout,
+          handshakeTimeout, verbosity, maxConnectionsPerCertificate, tlsEngine);
+    }
+
+    public Settings withIdleTimeout(Duration value) {
+      return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, value,
+          handshakeTimeout, verbosity, maxConnectionsPerCertificate, tlsEngine);
     }
 
     /** The server's engine, and its clients' from {@link TestServer#pki}. */
     public Settings withTlsEngine(TlsEngine value) {
       return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
-          handshakeTimeout, verbosity, TlsEngineChoice.of(value));
+          handshakeTimeout, verbosity, maxConnectionsPerCertificate, TlsEngineChoice.of(value));
     }
 
     public Settings withHandshakeTimeout(Duration value) {
       return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
-          value, verbosity, tlsEngine);
+          value, verbosity, maxConnectionsPerCertificate, tlsEngine);
+    }
+
+    public Settings withVerbosity(Verbosity value) {
+      return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
+          handshakeTimeout, value, maxConnectionsPerCertificate, tlsEngine);
+    }
+
+    public Settings withMaxConnectionsPerCertificate(int value) {
+      return new Settings(maxSessions, maxHandshakes, initialBalance, maxDeposit, idleTimeout,
+          handshakeTimeout, verbosity, value, tlsEngine);
     }
   }
 

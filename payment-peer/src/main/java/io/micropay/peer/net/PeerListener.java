@@ -5,7 +5,6 @@ import io.micropay.peer.PeerEvents;
 import io.micropay.pki.TlsFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -77,7 +76,13 @@ public final class PeerListener implements AutoCloseable {
   public static PeerListener start(TlsFactory tls, InetSocketAddress address,
       IncomingPayments payments, PeerEvents events, Duration requestTimeout,
       Duration relayTimeout, KeepAlive keepAlive) throws IOException {
-    SSLServerSocket socket = tls.bindServerSocket(address, 50);
+    return start(tls.bindServerSocket(address, 50), tls, payments, events, requestTimeout,
+        relayTimeout, keepAlive);
+  }
+
+  /** As above, on a server socket already bound (in tests, one that fails as a kernel does). */
+  static PeerListener start(SSLServerSocket socket, TlsFactory tls, IncomingPayments payments,
+      PeerEvents events, Duration requestTimeout, Duration relayTimeout, KeepAlive keepAlive) {
     PeerListener listener = new PeerListener(socket, new PayerConversation.Settings(tls,
         payments, events, requestTimeout, relayTimeout, keepAlive,
         new ListenerSlots(MAX_CONNECTIONS_PER_PAYER), MAX_CONNECTIONS_PER_PAYER));
@@ -109,10 +114,13 @@ public final class PeerListener implements AutoCloseable {
       SSLSocket socket;
       try {
         socket = (SSLSocket) serverSocket.accept();
-      } catch (SocketException closed) {
-        return;
       } catch (IOException e) {
-        // Typically "too many open files": say so, and do not spin on it.
+        if (serverSocket.isClosed()) {
+          return;
+        }
+        // Typically "too many open files", which the JDK reports as a SocketException, the
+        // same class as "socket closed": only the socket's state tells them apart. Say so, and
+        // do not spin on it; the payers already connected are served meanwhile.
         LOG.warn("accepting a payer failed: {}", e.getMessage());
         pause();
         continue;

@@ -120,6 +120,12 @@ public final class ServerCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   int maxHandshakes;
 
+  @Option(names = "--max-connections-per-certificate", paramLabel = "<n>",
+      defaultValue = "" + ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_CERTIFICATE,
+      description = "Connections one certificate may hold at once, logged in or not; one more "
+          + "is closed after its handshake (default: ${DEFAULT-VALUE}).")
+  int maxConnectionsPerCertificate;
+
   @Option(names = "--initial-balance", paramLabel = "<units>", defaultValue = "10000",
       description = "Balance of a new account (default: ${DEFAULT-VALUE}).")
   long initialBalance;
@@ -198,7 +204,7 @@ public final class ServerCommand implements Callable<Integer> {
           ledger.url(), threads != null ? threads : Math.max(8, 4 * cores),
           ioThreads != null ? ioThreads : cores, maxSessions, maxHandshakes, initialBalance,
           maxDeposit, idleTimeout, handshakeTimeout, verbosity, ledger.password(),
-          TlsEngineChoice.of(Optional.ofNullable(tlsEngine)));
+          maxConnectionsPerCertificate, TlsEngineChoice.of(Optional.ofNullable(tlsEngine)));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

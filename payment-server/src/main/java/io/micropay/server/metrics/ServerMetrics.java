@@ -59,6 +59,10 @@ public final class ServerMetrics implements TransportEvents {
   private final Counter connectionsOpened = Counter.builder()
       .name("micropay_connections_opened_total")
       .help("TCP connections accepted on the payment port").register(registry);
+  private final Counter transportErrors = Counter.builder()
+      .name("micropay_transport_errors_total")
+      .help("Connections closed by a broken invariant in the transport (a bug: the log holds "
+          + "its stack trace); 0 when all is well").register(registry);
 
   public ServerMetrics() {
     JvmMetrics.builder().register(registry);
@@ -130,6 +134,11 @@ public final class ServerMetrics implements TransportEvents {
   @Override
   public void connectionOpened() {
     connectionsOpened.inc();
+  }
+
+  @Override
+  public void internalError() {
+    transportErrors.inc();
   }
 
   @Override

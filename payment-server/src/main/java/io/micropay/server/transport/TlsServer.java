@@ -25,6 +25,13 @@ public final class TlsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TlsServer.class);
   /** Pending TCP connections the kernel may queue for accept. */
   private static final int ACCEPT_BACKLOG = 1024;
+  /**
+   * Tasks other threads may queue on one I/O loop per connection it may hold: a reply or two
+   * per line a connection may have queued, and a few more for closes and handshake steps.
+   */
+  static final int MAX_LOOP_TASKS_PER_CONNECTION = 8;
+  /** The floor of the loop task bound, for servers that allow few connections. */
+  static final int MIN_LOOP_TASKS = 4_096;
 
   private final ServerSocketChannel serverChannel;
   private final List<IoLoop> loops;
@@ -65,8 +72,10 @@ public final class TlsServer implements AutoCloseable {
       channel.bind(address, ACCEPT_BACKLOG);
       TransportCounters counters = new TransportCounters(limits.maxHandshakes(), events);
       List<IoLoop> loops = new ArrayList<>();
+      int maxQueuedTasks = (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_LOOP_TASKS,
+          (long) MAX_LOOP_TASKS_PER_CONNECTION * limits.maxConnections() / limits.ioThreads()));
       for (int i = 0; i < limits.ioThreads(); i++) {
-        loops.add(new IoLoop("tls-io-" + i, counters));
+        loops.add(new IoLoop("tls-io-" + i, counters, maxQueuedTasks));
       }
       TlsServer server = new TlsServer(channel, loops, counters, limits, tls, workers, acceptor);
       loops.forEach(IoLoop::start);
@@ -100,6 +109,24 @@ public final class TlsServer implements AutoCloseable {
   /** Connections still in the TLS handshake now. */
   public int handshakingConnections() {
     return counters.handshaking();
+  }
+
+  /**
+   * Connections refused or cut off so far because of {@code limit} (the labels of
+   * {@link TransportEvents#refused}).
+   */
+  public long refusals(String limit) {
+    return counters.refusals(limit);
+  }
+
+  /** Connections closed so far by a broken invariant in the transport: 0 unless there is a bug. */
+  public long internalErrors() {
+    return counters.internalErrors();
+  }
+
+  /** Reply bytes queued for all connections now. */
+  public long queuedOutputBytes() {
+    return counters.queuedOutputBytes();
   }
 
   /** Calls {@code action} on each authenticated connection, on its I/O thread. */
@@ -155,8 +182,8 @@ public final class TlsServer implements AutoCloseable {
       long id = connectionIds.incrementAndGet();
       try {
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        loop.adopt(channel, owner -> new TlsConnection(id, owner, channel, tls, workers,
-            acceptor, limits));
+        loop.adopt(channel, (owner, records) -> new LineConnection(id, owner, records, tls,
+            workers, acceptor, limits, counters));
       } catch (IOException | RuntimeException e) {
         counters.release();
         closeQuietly(channel);

@@ -27,7 +27,16 @@ public interface TransportEvents {
   default void connectionClosed() {
   }
 
-  /** A TCP connection was closed at once, before any TLS, because of {@code limit}. */
+  /**
+   * A connection was refused or cut off because of {@code limit}: {@code max_connections}
+   * (closed at once, before any TLS), {@code max_connections_per_certificate} (closed after its
+   * handshake), {@code max_queued_output_bytes} or {@code max_queued_output_bytes_total} (a
+   * client that does not read its replies).
+   */
   default void refused(String limit) {
+  }
+
+  /** A broken invariant in the transport closed a connection; its stack trace is in the log. */
+  default void internalError() {
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micropay.cli.testing.CommandRun;
+import io.micropay.server.ServerConfig;
 import io.micropay.server.ledger.JdbcLedger;
 import io.micropay.server.ledger.Ledgers;
 import io.micropay.server.ledger.TransferCommand;
@@ -81,6 +82,28 @@ class ServerCommandTest {
     assertEquals(2, deposit.exitCode());
   }
 
+  /** The limit of connections per certificate: 8 by default, 1 to 100,000, else a usage error. */
+  @Test
+  void connectionsPerCertificateAreOneToTheSessionBoundWithADefaultOfEight() {
+    assertEquals(8, configOf().maxConnectionsPerCertificate());
+    assertEquals(1, configOf("--max-connections-per-certificate", "1")
+        .maxConnectionsPerCertificate());
+    assertEquals(ServerConfig.MAX_SESSIONS, configOf("--max-connections-per-certificate",
+        Integer.toString(ServerConfig.MAX_SESSIONS)).maxConnectionsPerCertificate());
+    CommandRun zero = run("--max-connections-per-certificate", "0");
+    assertEquals(2, zero.exitCode());
+    assertTrue(zero.err().contains("max connections per certificate must be 1..100000, was 0"),
+        zero.err());
+    CommandRun over = run("--max-connections-per-certificate", "100001");
+    assertEquals(2, over.exitCode());
+  }
+
+  private ServerConfig configOf(String... arguments) {
+    CommandLine line = ServerCommand.commandLine();
+    line.parseArgs(arguments);
+    return ((ServerCommand) line.getCommand()).config();
+  }
+
   @Test
   void missingCertificatesAreAClearFailure() {
     CommandRun run = run("--port", "0", "--ssl-dir", directory.resolve("no-ssl").toString(),
@@ -94,8 +117,9 @@ class ServerCommandTest {
     CommandRun help = run("--help");
     assertEquals(0, help.exitCode());
     for (String option : new String[] {"--port", "--ssl-dir", "--data-dir", "--db-url",
-        "--threads", "--max-sessions", "--initial-balance", "--max-deposit", "--idle-timeout",
-        "--handshake-timeout", "--verbosity", "audit", "accounts"}) {
+        "--threads", "--max-sessions", "--max-connections-per-certificate", "--initial-balance",
+        "--max-deposit", "--idle-timeout", "--handshake-timeout", "--verbosity", "audit",
+        "accounts"}) {
       assertTrue(help.out().contains(option), option);
     }
   }

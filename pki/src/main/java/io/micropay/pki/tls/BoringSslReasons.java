@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  */
 final class BoringSslReasons {
   private static final Pattern CODE = Pattern.compile("OPENSSL_internal:([A-Z0-9_]+)");
+  private static final String UNPARSEABLE_RECORD = "Unable to parse TLS packet header";
   private static final Pattern ALERT = Pattern.compile("(?:SSLV3|TLSV1)_ALERT_([A-Z0-9_]+)");
 
   /** Codes of this side's own verdicts, by the reason they mean. */
@@ -30,6 +31,8 @@ final class BoringSslReasons {
       Map.entry("HTTP_REQUEST", Reason.NOT_TLS),
       Map.entry("HTTPS_PROXY_REQUEST", Reason.NOT_TLS),
       Map.entry("UNEXPECTED_RECORD", Reason.NOT_TLS),
+      Map.entry("EXCESSIVE_MESSAGE_SIZE", Reason.NOT_TLS),
+      Map.entry("DECODE_ERROR", Reason.NOT_TLS),
       Map.entry("NO_APPLICATION_PROTOCOL", Reason.APPLICATION_PROTOCOL),
       Map.entry("CERTIFICATE_VERIFY_FAILED", Reason.OTHER));
 
@@ -47,6 +50,10 @@ final class BoringSslReasons {
     String message = failure.getMessage();
     if (message == null) {
       return Optional.empty();
+    }
+    if (message.startsWith(UNPARSEABLE_RECORD)) {
+      // Conscrypt's own check of the record header, before BoringSSL sees the bytes.
+      return Optional.of(HandshakeFailures.of(Reason.NOT_TLS, message));
     }
     Matcher code = CODE.matcher(message);
     if (!code.find()) {

@@ -261,6 +261,18 @@ public final class TlsContexts {
     return engine;
   }
 
+  /**
+   * A client engine dialling the payment server at {@code host:port} (its certificate must be a
+   * server's), with session tickets on: for a client that drives its own non-blocking I/O.
+   */
+  public SSLEngine newClientEngine(String host, int port) {
+    SSLEngine engine = serverFacing().createSSLEngine(host, port);
+    engine.setUseClientMode(true);
+    engine.setSSLParameters(clientParameters());
+    NativeTls.enableResumption(engine);
+    return engine;
+  }
+
   /** Fresh parameters for a payment server socket or engine: client certificate required. */
   public SSLParameters serverParameters() {
     return needingClientCertificate(TlsPolicy.parameters(engine.provider()));

@@ -52,7 +52,14 @@ public final class RogueTlsClient {
    * before the server has judged its certificate, so a refusal may only show on the first read.
    */
   public SSLSocket connect(int port, int timeoutMillis) throws IOException {
-    Socket plain = new Socket();
+    return connectOver(new Socket(), port, timeoutMillis);
+  }
+
+  /**
+   * As {@link #connect}, over {@code plain}, which the caller keeps: to end the TCP stream under
+   * TLS (a bare FIN, no close_notify) or to reset it.
+   */
+  public SSLSocket connectOver(Socket plain, int port, int timeoutMillis) throws IOException {
     plain.connect(new InetSocketAddress("127.0.0.1", port), timeoutMillis);
     plain.setSoTimeout(timeoutMillis);
     SSLSocket socket = (SSLSocket) context.getSocketFactory()

@@ -9,6 +9,7 @@ import io.micropay.server.OperatorHttp;
 import io.micropay.server.TestServer;
 import io.micropay.server.Verbosity;
 import io.micropay.server.cli.ServerCommand;
+import io.micropay.server.transport.TransportLimits;
 import io.micropay.testing.Await;
 import io.micropay.testing.ProtocolClient;
 import io.micropay.testing.ServerProcess;
@@ -50,6 +51,12 @@ class ResourceExhaustionTest {
    * 2026-12-07). A server that kept 64 KB more per connection dies here (checked).
    */
   static final int SERVER_HEAP_MIB = 64;
+  /** How many sessions the trickling attack holds. */
+  static final int TRICKLERS = 200;
+  /** Connections one certificate opens in the pipelining attack. */
+  static final int PIPELINERS = 100;
+  /** Request bytes each pipelining connection sends without reading a reply. */
+  static final int PIPELINED_BYTES = 256 * 1024;
 
   @TempDir
   Path directory;
@@ -118,14 +125,17 @@ class ResourceExhaustionTest {
 
   @Test
   void sessionsTricklingAByteASecondDoNotStopAWellBehavedPeer() throws Exception {
+    // The tricklers share mallory's certificate: the limit per certificate is raised past
+    // them, since what is tested here is the trickling (the limit has a test of its own).
     try (TestServer server = TestServer.start(directory, settings -> settings
-        .withVerbosity(Verbosity.EVENTS).withMaxSessions(500))) {
+        .withVerbosity(Verbosity.EVENTS).withMaxSessions(500)
+        .withMaxConnectionsPerCertificate(TRICKLERS))) {
       server.online("bob", 6001).close();
       TlsFactory mallory = server.pki().peerTls("mallory", TestServer.TIMEOUT_MILLIS);
       List<SSLSocket> tricklers = new ArrayList<>();
       ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor();
       try {
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < TRICKLERS; i++) {
           tricklers.add(mallory.connectToServer("127.0.0.1", server.port(),
               TestServer.TIMEOUT_MILLIS));
         }
@@ -143,11 +153,11 @@ class ResourceExhaustionTest {
           }
         }, 0, 1, TimeUnit.SECONDS);
         Await.until("the tricklers are sessions", Duration.ofSeconds(30),
-            () -> server.server().activeSessions() >= 200);
+            () -> server.server().activeSessions() >= TRICKLERS);
         Duration took = WellBehavedPeer.converse(() -> server.connect("alice"), "alice", "bob");
-        assertTrue(server.server().activeSessions() >= 200,
+        assertTrue(server.server().activeSessions() >= TRICKLERS,
             "every trickler still a session when the peer was served");
-        Figures.report("trickling sessions held", 200, "well-behaved peer took "
+        Figures.report("trickling sessions held", TRICKLERS, "well-behaved peer took "
             + took.toMillis() + " ms");
       } finally {
         drip.shutdownNow();
@@ -161,8 +171,11 @@ class ResourceExhaustionTest {
   @Test
   void aFloodPastTheSessionLimitDoesNotStopAWellBehavedPeer() throws Exception {
     int maxSessions = 60;
+    // Every attacker connection uses mallory's certificate: the limit per certificate is raised
+    // past the flood, since what is tested here is the session limit.
     try (TestServer server = TestServer.start(directory, settings -> settings
-        .withVerbosity(Verbosity.EVENTS).withMaxSessions(maxSessions))) {
+        .withVerbosity(Verbosity.EVENTS).withMaxSessions(maxSessions)
+        .withMaxConnectionsPerCertificate(10 * maxSessions))) {
       server.online("bob", 6001).close();
       TlsFactory mallory = server.pki().peerTls("mallory", TestServer.TIMEOUT_MILLIS);
       List<ProtocolClient> held = new ArrayList<>();
@@ -208,6 +221,68 @@ class ResourceExhaustionTest {
         for (ProtocolClient client : held) {
           client.close();
         }
+      }
+    }
+  }
+
+  /**
+   * Issue 16's held-out attack: one certificate opens 100 connections that pipeline requests and
+   * never read a reply (it once made a server keep 859 MiB more heap), against a server process
+   * whose heap is capped as above. Past the limit per certificate the connections are closed
+   * after their handshake, counted; the ones admitted stop being read once their unsent replies
+   * pass the mark; the server lives, and a well-behaved peer is served meanwhile.
+   */
+  @Test
+  void oneCertificatesConnectionsThatPipelineAndNeverReadCannotHoldTheHeap() throws Exception {
+    Path ssl = directory.resolve("ssl");
+    TestPki pki = TestPki.create(ssl);
+    try (ServerProcess server = ServerProcess.start(List.of("-Xmx" + SERVER_HEAP_MIB + "m",
+        "-XX:+ExitOnOutOfMemoryError"), ssl, directory.resolve("data"), List.of())) {
+      Metrics metrics = new Metrics(server, OperatorHttp.as(pki.operatorTls("olga"),
+          operatorPort(server)));
+      try (ProtocolClient bob = peer(pki, "bob", server.port())) {
+        bob.register("bob");
+      }
+      TlsFactory alice = pki.peerTls("alice", TestServer.TIMEOUT_MILLIS);
+      List<SSLSocket> held = new ArrayList<>();
+      ExecutorService writers = Executors.newFixedThreadPool(PIPELINERS);
+      try {
+        byte[] requests = "List\r\n".repeat(PIPELINED_BYTES / 6)
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int i = 0; i < PIPELINERS; i++) {
+          SSLSocket socket = alice.connectToServer("127.0.0.1", server.port(),
+              TestServer.TIMEOUT_MILLIS);
+          held.add(socket);
+          writers.execute(() -> {
+            try {
+              socket.getOutputStream().write(requests);
+              socket.getOutputStream().flush();
+            } catch (IOException closed) {
+              // Refused, or closed at the end of the test: the attack on it is over.
+            }
+          });
+        }
+        int limit = TransportLimits.DEFAULT_MAX_CONNECTIONS_PER_CERTIFICATE;
+        Await.until("the connections past the limit refused", Duration.ofSeconds(60),
+            () -> metrics.value("micropay_refusals_total{reason=\"max_connections_per_certificate"
+                + "\"}") >= PIPELINERS - limit);
+        Duration took = WellBehavedPeer.converse(() -> peer(pki, "carol", server.port()),
+            "carol", "bob");
+        long heapUsed = (long) metrics.value("jvm_memory_used_bytes{area=\"heap\"}");
+        assertTrue(server.isAlive(), "the server lived through the attack");
+        Figures.report("one certificate's pipelining connections", PIPELINERS, "all but "
+            + limit + " refused, by a server process with " + SERVER_HEAP_MIB + " MiB of heap, "
+            + heapUsed / (1024 * 1024) + " MiB in use; well-behaved peer served in "
+            + took.toMillis() + " ms");
+      } finally {
+        for (SSLSocket socket : held) {
+          // A writer may be blocked in write holding the TLS output lock: with SO_LINGER set,
+          // close does not wait for it and resets the connection instead.
+          socket.setSoLinger(true, 0);
+          socket.close();
+        }
+        writers.shutdownNow();
+        writers.awaitTermination(30, TimeUnit.SECONDS);
       }
     }
   }
