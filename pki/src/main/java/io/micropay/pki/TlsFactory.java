@@ -2,27 +2,22 @@ package io.micropay.pki;
 
 import io.micropay.pki.tls.ApplicationProtocols;
 import io.micropay.pki.tls.BlockingHandshakes;
-import io.micropay.pki.tls.ClientHelloAlpn;
-import io.micropay.pki.tls.ClientHelloVerdict;
 import io.micropay.pki.tls.HandshakeFailures;
 import io.micropay.pki.tls.PeerCertificates;
 import io.micropay.pki.tls.RenewableKeyManager;
+import io.micropay.pki.tls.ServerEngines;
 import io.micropay.pki.tls.TlsContexts;
 import io.micropay.pki.tls.TlsEngineChoice;
 import io.micropay.pki.x509.CertificateRejectedException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -53,12 +48,7 @@ public final class TlsFactory {
   private final ApplicationProtocols applicationProtocols;
   private final Clock clock;
   private final PeerCertificates peerCertificates;
-  /**
-   * The engines made by {@link #newServerEngine} and not yet given to {@link #release}, with
-   * what each one's ALPN selector decided.
-   */
-  private final Map<SSLEngine, ApplicationProtocols.Selection> liveEngines =
-      new ConcurrentHashMap<>();
+  private final ServerEngines serverEngines;
 
   TlsFactory(TlsContexts contexts, Path crlFile, int handshakeTimeoutMillis, Clock clock,
       ApplicationProtocols applicationProtocols) {
@@ -68,6 +58,7 @@ public final class TlsFactory {
     this.applicationProtocols = applicationProtocols;
     this.clock = clock;
     this.peerCertificates = new PeerCertificates(contexts, clock);
+    this.serverEngines = new ServerEngines(contexts, applicationProtocols, peerCertificates);
   }
 
   /**
@@ -225,82 +216,14 @@ public final class TlsFactory {
     return applicationProtocols;
   }
 
-  /**
-   * An engine for the connection accepted from {@code client}, who is named in the log of a
-   * refused ALPN offer and tells this connection's handshake from others' ({@link #isResumed});
-   * requires a peer client and selects the application protocol.
-   */
-  public SSLEngine newServerEngine(InetSocketAddress client) {
-    SSLEngine engine = contexts.newServerEngine(client);
-    liveEngines.put(engine, applicationProtocols.selectFor(engine));
-    return engine;
+  /** The engines of this process's non-blocking server: made, screened, checked, released. */
+  public ServerEngines serverEngines() {
+    return serverEngines;
   }
 
-  /**
-   * Whether a server connection whose first input is {@code received} (read, not consumed) may
-   * go on to its engine, or must be refused with {@link ClientHelloAlpn#noApplicationProtocolAlert}
-   * because its client offers only micropay versions this process does not speak (PROTOCOL.md
-   * section 7; the refusal is logged here, with the versions offered).
-   */
-  public ClientHelloVerdict screenClientHello(ByteBuffer received, InetSocketAddress client) {
-    if (applicationProtocols.names().isEmpty()) {
-      return ClientHelloVerdict.PROCEED;
-    }
-    ClientHelloAlpn.Peek peek = ClientHelloAlpn.peek(received);
-    return switch (peek.state()) {
-      case NEED_MORE -> ClientHelloVerdict.NEED_MORE;
-      case UNDECIDED -> ClientHelloVerdict.PROCEED;
-      case READ -> applicationProtocols.select(peek.offered(), String.valueOf(client)) == null
-          ? ClientHelloVerdict.REFUSE : ClientHelloVerdict.PROCEED;
-    };
-  }
-
-  /**
-   * Who the client of {@code engine} (one of {@link #newServerEngine}'s, its handshake finished)
-   * is, as {@link #authenticate(SSLSession)}; throws as a failed handshake would when its ALPN
-   * offer was refused and the engine went on regardless (BoringSSL's does).
-   */
-  public PeerIdentity authenticate(SSLEngine engine) throws SSLException {
-    ApplicationProtocols.Selection selection = liveEngines.get(engine);
-    if (selection != null) {
-      selection.requireAccepted();
-    }
-    return authenticate(engine.getSession());
-  }
-
-  /**
-   * Ends {@code engine}, one of {@link #newServerEngine}'s, when its connection is closed: a
-   * native engine frees its TLS state outside the Java heap at once instead of whenever the
-   * garbage collector gets to it. Call it exactly once per engine, on every path that closes a
-   * connection (a failed handshake, an abrupt close, a clean one); the engine is unusable after.
-   */
-  public void release(SSLEngine engine) {
-    engine.closeOutbound();
-    try {
-      engine.closeInbound();
-    } catch (SSLException e) {
-      // The other side sent no close_notify: expected of an abrupt close, and nothing to report.
-    }
-    contexts.forget(engine);
-    liveEngines.remove(engine);
-  }
-
-  /**
-   * Whether the finished handshake of {@code engine} (one of {@link #newServerEngine}'s) resumed
-   * an earlier TLS session rather than verifying the client's certificate.
-   */
-  public boolean isResumed(SSLEngine engine) {
-    return contexts.isResumed(engine);
-  }
-
-  /** As above, for a socket this factory connected or a server socket of it accepted. */
+  /** Whether the finished handshake of {@code socket}, connected or accepted here, resumed. */
   public boolean isResumed(SSLSocket socket) {
     return contexts.isResumed(socket);
-  }
-
-  /** Engines made by {@link #newServerEngine} and not yet released: 0 when nothing leaks. */
-  public long liveEngines() {
-    return liveEngines.size();
   }
 
   /**
@@ -338,8 +261,8 @@ public final class TlsFactory {
     // The JDK's host name check: the server certificate's subject alternative names must
     // include the host dialled (DNS name or IP literal).
     parameters.setEndpointIdentificationAlgorithm("HTTPS");
-    SSLSocket socket = BlockingHandshakes.open(contexts.serverFacing().getSocketFactory(), host, port,
-        connectTimeoutMillis, parameters);
+    SSLSocket socket = BlockingHandshakes.open(contexts.serverFacing().getSocketFactory(), host,
+        port, connectTimeoutMillis, parameters);
     BlockingHandshakes.run(socket, handshakeTimeoutMillis);
     return socket;
   }

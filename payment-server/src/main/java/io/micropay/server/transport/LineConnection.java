@@ -1,8 +1,8 @@
 package io.micropay.server.transport;
 
 import io.micropay.pki.PeerIdentity;
-import io.micropay.pki.TlsFactory;
 import io.micropay.pki.tls.HandshakeFailure;
+import io.micropay.pki.tls.ServerEngines;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -50,7 +50,7 @@ final class LineConnection implements Connection, TlsListener, InboundLines.Tran
 
   private final long id;
   private final IoLoop loop;
-  private final TlsFactory tls;
+  private final ServerEngines engines;
   private final ConnectionAcceptor acceptor;
   private final TransportLimits limits;
   private final TransportCounters counters;
@@ -74,18 +74,18 @@ final class LineConnection implements Connection, TlsListener, InboundLines.Tran
   private boolean continuePosted;
   private String inputEndReason;
 
-  LineConnection(long id, IoLoop loop, RecordChannel channel, TlsFactory tls, Executor workers,
-      ConnectionAcceptor acceptor, TransportLimits limits, TransportCounters counters) {
+  LineConnection(long id, IoLoop loop, RecordChannel channel, ServerEngines engines,
+      Executor workers, ConnectionAcceptor acceptor, TransportLimits limits,
+      TransportCounters counters) {
     this.id = id;
     this.loop = loop;
-    this.tls = tls;
+    this.engines = engines;
     this.acceptor = acceptor;
     this.limits = limits;
     this.counters = counters;
     this.remote = channel.remoteAddress();
-    this.driver = new TlsDriver(id, channel, tls.newServerEngine(remote), tls::release,
-        loop.packetBuffers(), workers, this::post, this,
-        received -> tls.screenClientHello(received, remote));
+    this.driver = new TlsDriver(id, channel, engines.newEngine(remote), engines::release,
+        loop.packetBuffers(), workers, this::post, this, engines::screenClientHello);
     this.lines = new InboundLines(id, workers, limits.maxLineBytes(), limits.maxQueuedLines(),
         loop.packetBuffers(), this);
     this.outbound = new OutboundReplies(limits, counters);
@@ -193,8 +193,8 @@ final class LineConnection implements Connection, TlsListener, InboundLines.Tran
   public void handshakeFinished(SSLEngine engine, String agreedProtocol) throws SSLException {
     // Checked again here, against the CRL of this moment: a resumed session skips the trust
     // manager and may outlive a revocation.
-    PeerIdentity authenticated = tls.authenticate(engine);
-    counters.handshakeFinished(this, tls.isResumed(engine));
+    PeerIdentity authenticated = engines.authenticate(engine);
+    counters.handshakeFinished(this, engines.isResumed(engine));
     identity = authenticated;
     applicationProtocol = agreedProtocol;
   }

@@ -32,6 +32,10 @@ final class RecordBuffers {
   private ByteBuffer netIn;
   /** Encrypted bytes not yet written; null when there are none. */
   private ByteBuffer netOut;
+  private boolean endOfStream;
+  private long bytesRead;
+  /** The last unwrap took or gave bytes (see {@link #mayDecrypt}). */
+  private boolean enginePending;
   /** The loop's plaintext buffer as the last unwrap used it. */
   private ByteBuffer plaintext;
 
@@ -41,14 +45,38 @@ final class RecordBuffers {
     this.pool = pool;
   }
 
-  /** Reads what the channel has into the input buffer; -1 at the end of the stream. */
-  int read() throws IOException {
-    return channel.read(netIn());
+  /** Reads what the channel has into the input buffer, or its end of stream. */
+  void read() throws IOException {
+    int count = channel.read(netIn());
+    if (count < 0) {
+      endOfStream = true;
+    } else {
+      bytesRead += count;
+    }
+  }
+
+  /** Whether the channel's end of stream was read: input ends once the rest is decrypted. */
+  boolean endOfStream() {
+    return endOfStream;
+  }
+
+  /** Bytes read from the channel so far: activity, for the idle deadline. */
+  long bytesRead() {
+    return bytesRead;
   }
 
   /** Whether the input buffer could take more bytes (or is not borrowed yet). */
   boolean inputHasRoom() {
     return netIn == null || netIn.hasRemaining();
+  }
+
+  /**
+   * Whether an unwrap may give plaintext: bytes wait, or the last unwrap took or gave some and
+   * the engine may hold more (BoringSSL's takes in every whole record it is given and gives one
+   * record's plaintext a call).
+   */
+  boolean mayDecrypt() {
+    return hasInput() || enginePending;
   }
 
   /** Whether received bytes wait to be decrypted. */
@@ -62,16 +90,20 @@ final class RecordBuffers {
    */
   SSLEngineResult unwrap() throws IOException {
     plaintext = pool.plaintext(engine.getSession().getApplicationBufferSize());
+    SSLEngineResult result;
     if (netIn == null) {
       // Nothing received: asks the engine for plaintext it decrypted earlier and kept.
-      return engine.unwrap(EMPTY, plaintext);
+      result = engine.unwrap(EMPTY, plaintext);
+    } else {
+      netIn.flip();
+      try {
+        result = engine.unwrap(netIn, plaintext);
+      } finally {
+        netIn.compact();
+      }
     }
-    netIn.flip();
-    try {
-      return engine.unwrap(netIn, plaintext);
-    } finally {
-      netIn.compact();
-    }
+    enginePending = result.bytesConsumed() > 0 || result.bytesProduced() > 0;
+    return result;
   }
 
   /** The received bytes not yet decrypted, as a view to read; empty when there are none. */

@@ -1,7 +1,5 @@
 package io.micropay.server.transport;
 
-import io.micropay.pki.tls.ClientHelloAlpn;
-import io.micropay.pki.tls.ClientHelloVerdict;
 import io.micropay.pki.tls.HandshakeFailure;
 import io.micropay.pki.tls.HandshakeFailures;
 import java.io.IOException;
@@ -12,7 +10,6 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Drives one connection's {@link SSLEngine} on its I/O loop: the handshake, records in and out,
@@ -48,39 +45,17 @@ final class TlsDriver {
   private final DelegatedTasks tasks;
   private final Executor loop;
   private final TlsListener listener;
-  private final ClientHelloScreen screen;
+  private final ClientHelloGate gate;
 
   private State state = State.HANDSHAKING;
-  /** The first record's ALPN offer was read and is acceptable. */
-  private boolean screened;
-  /**
-   * The last unwrap took or gave bytes: the engine may hold plaintext with nothing left to read
-   * (BoringSSL's takes in every whole record it is given, gives one record's plaintext a call).
-   */
-  private boolean enginePending;
   private boolean pumping;
   private boolean pumpAgain;
-  /** End of stream read; input ends once what was received is decrypted. */
-  private boolean endOfStream;
   private boolean inputEnded;
   /** Close_notify goes out once the listener's output is encrypted; then the channel closes. */
   private boolean closing;
   private boolean outboundClosed;
   private String closeReason = "closed by the server";
-  private long bytesRead;
   private HandshakeFailure.Reason failure = HandshakeFailure.Reason.CLOSED;
-
-  /**
-   * What a server does with a client whose first record it read before the engine: proceed,
-   * wait for the rest of the record, or refuse ({@link io.micropay.pki.TlsFactory#screenClientHello}).
-   */
-  @FunctionalInterface
-  interface ClientHelloScreen {
-    /** The ClientHelloScreen of a server that refuses nobody before its engine. */
-    ClientHelloScreen NONE = received -> ClientHelloVerdict.PROCEED;
-
-    ClientHelloVerdict screen(ByteBuffer received);
-  }
 
   /**
    * A driver for {@code engine} on {@code channel}. {@code release} ends the engine, exactly
@@ -90,8 +65,8 @@ final class TlsDriver {
    */
   TlsDriver(long id, RecordChannel channel, SSLEngine engine, Consumer<SSLEngine> release,
       PacketBuffers buffers, Executor workers, Executor loop, TlsListener listener,
-      ClientHelloScreen screen) {
-    this.screen = screen;
+      ClientHelloGate.Screen screen) {
+    this.gate = new ClientHelloGate(engine, screen);
     this.channel = channel;
     this.engine = engine;
     this.release = release;
@@ -105,11 +80,10 @@ final class TlsDriver {
   void start() {
     try {
       engine.beginHandshake();
+      updateInterest();
     } catch (SSLException e) {
       fail(e);
-      return;
     }
-    updateInterest();
   }
 
   boolean isHandshaking() {
@@ -122,7 +96,7 @@ final class TlsDriver {
 
   /** Bytes read from the channel so far: activity, for the idle deadline. */
   long bytesRead() {
-    return bytesRead;
+    return records.bytesRead();
   }
 
   /** Whether a record buffer is borrowed now (for tests of the borrowing). */
@@ -137,12 +111,7 @@ final class TlsDriver {
     }
     if (readable && mayRead()) {
       try {
-        int count = records.read();
-        if (count < 0) {
-          endOfStream = true;
-        } else {
-          bytesRead += count;
-        }
+        records.read();
       } catch (IOException e) {
         fail(e);
         return;
@@ -312,7 +281,7 @@ final class TlsDriver {
   }
 
   private boolean mayUnwrap(HandshakeStatus status) {
-    if (state == State.CLOSED || inputEnded || !records.hasInput() && !enginePending) {
+    if (state == State.CLOSED || inputEnded || !records.mayDecrypt()) {
       return false;
     }
     if (state == State.OPEN && (closing || !listener.wantsInput())) {
@@ -323,11 +292,13 @@ final class TlsDriver {
   }
 
   private boolean unwrap() throws IOException {
-    if (!screened && !screenClientHello()) {
+    if (!gate.check(records)) {
+      if (gate.refused()) {
+        abortHandshake(HandshakeFailure.Reason.APPLICATION_PROTOCOL, ClientHelloGate.REFUSAL);
+      }
       return false;
     }
     SSLEngineResult result = records.unwrap();
-    enginePending = result.bytesConsumed() > 0 || result.bytesProduced() > 0;
     checkFinished(result);
     SSLEngineResult.Status status = result.getStatus();
     if (status == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
@@ -344,22 +315,6 @@ final class TlsDriver {
       return false;
     }
     return result.bytesConsumed() > 0 || result.bytesProduced() > 0;
-  }
-
-  /**
-   * Reads the ALPN offer in the first record before the engine does, and refuses an offer of
-   * only unknown versions with the no_application_protocol alert (PROTOCOL.md section 7), which
-   * BoringSSL's engine cannot send from its selector. False until the engine may go on.
-   */
-  private boolean screenClientHello() {
-    ClientHelloVerdict verdict = screen.screen(records.received());
-    if (verdict == ClientHelloVerdict.REFUSE) {
-      failure = HandshakeFailure.Reason.APPLICATION_PROTOCOL;
-      records.refuse(ClientHelloAlpn.noApplicationProtocolAlert());
-      closeNow(HandshakeFailures.describe(new SSLHandshakeException("no_application_protocol")));
-    }
-    screened = verdict == ClientHelloVerdict.PROCEED;
-    return screened;
   }
 
   /** Hands decrypted bytes (flipped for reading) to the listener. */
@@ -397,7 +352,7 @@ final class TlsDriver {
    * again. A partial record left at the end is dropped: the client cut it off.
    */
   private void checkEndOfInput() {
-    if (!endOfStream || inputEnded || state == State.CLOSED) {
+    if (!records.endOfStream() || inputEnded || state == State.CLOSED) {
       return;
     }
     if (state == State.HANDSHAKING) {
@@ -422,7 +377,7 @@ final class TlsDriver {
   }
 
   private boolean mayRead() {
-    if (state == State.CLOSED || tasks.running() || endOfStream || inputEnded
+    if (state == State.CLOSED || tasks.running() || records.endOfStream() || inputEnded
         || !records.inputHasRoom()) {
       return false;
     }

@@ -182,8 +182,8 @@ public final class TlsServer implements AutoCloseable {
       long id = connectionIds.incrementAndGet();
       try {
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        loop.adopt(channel, (owner, records) -> new LineConnection(id, owner, records, tls,
-            workers, acceptor, limits, counters));
+        loop.adopt(channel, (owner, records) -> new LineConnection(id, owner, records,
+            tls.serverEngines(), workers, acceptor, limits, counters));
       } catch (IOException | RuntimeException e) {
         counters.release();
         closeQuietly(channel);

@@ -68,7 +68,7 @@ class LineConnectionTest {
   @BeforeEach
   void makeServerTls() {
     serverTls = pki.usingEngine(engine).serverTls(5_000);
-    liveBefore = serverTls.liveEngines();
+    liveBefore = serverTls.serverEngines().live();
   }
 
   @AfterEach
@@ -80,7 +80,7 @@ class LineConnectionTest {
       side.connection.closeNow("the test is over");
     }
     runTasks();
-    assertEquals(liveBefore, serverTls.liveEngines(), "engines made and not released");
+    assertEquals(liveBefore, serverTls.serverEngines().live(), "engines made and not released");
     loop.shutdown(0);
   }
 
@@ -257,7 +257,7 @@ class LineConnectionTest {
 
     Side(String name, int maxPerCertificate) {
       client = MemoryClient.of(pki.usingEngine(engine), name, channel);
-      connection = new LineConnection(sides.size() + 1, loop, channel, serverTls,
+      connection = new LineConnection(sides.size() + 1, loop, channel, serverTls.serverEngines(),
           LineConnectionTest.this::giveWorker, connection -> {
             accepted++;
             return this;

@@ -38,8 +38,8 @@ final class RecordingListener implements TlsListener {
   @Override
   public void handshakeFinished(SSLEngine engine, String applicationProtocol)
       throws SSLException {
-    this.account = tls.authenticate(engine).accountName();
-    this.resumed = tls.isResumed(engine);
+    this.account = tls.serverEngines().authenticate(engine).accountName();
+    this.resumed = tls.serverEngines().isResumed(engine);
   }
 
   @Override

@@ -77,7 +77,7 @@ class TlsDriverTest {
     serverTls = onEngine.serverTls(5_000);
     alice = MemoryClient.context(onEngine, "alice");
     listener = new RecordingListener(serverTls);
-    liveBefore = serverTls.liveEngines();
+    liveBefore = serverTls.serverEngines().live();
   }
 
   @AfterEach
@@ -85,7 +85,7 @@ class TlsDriverTest {
     if (driver != null) {
       driver.closeNow("the test is over");
     }
-    assertEquals(liveBefore, serverTls.liveEngines(), "engines made and not released");
+    assertEquals(liveBefore, serverTls.serverEngines().live(), "engines made and not released");
   }
 
   @Test
@@ -120,8 +120,9 @@ class TlsDriverTest {
     MemoryChannel second = new MemoryChannel();
     RecordingListener secondListener = new RecordingListener(serverTls);
     TlsDriver secondDriver = new TlsDriver(2, second, newServerEngine(),
-        serverTls::release, buffers, this::giveWorker, loopTasks::add, secondListener,
-        TlsDriver.ClientHelloScreen.NONE);
+        serverTls.serverEngines()::release, buffers, this::giveWorker, loopTasks::add,
+        secondListener,
+        ClientHelloGate.Screen.NONE);
     MemoryClient secondClient = new MemoryClient(second, MemoryClient.engine(alice, null));
     secondDriver.start();
     for (int round = 0; round < MAX_ROUNDS && !secondListener.opened; round++) {
@@ -176,8 +177,9 @@ class TlsDriverTest {
   }
 
   private void closeNotifyIsAnsweredWithCloseNotifyOnly(String protocol) throws Exception {
-    driver = new TlsDriver(1, channel, newServerEngine(), serverTls::release, buffers,
-        this::giveWorker, loopTasks::add, listener, TlsDriver.ClientHelloScreen.NONE);
+    driver = new TlsDriver(1, channel, newServerEngine(), serverTls.serverEngines()::release,
+        buffers,
+        this::giveWorker, loopTasks::add, listener, ClientHelloGate.Screen.NONE);
     client = new MemoryClient(channel, MemoryClient.engine(alice, protocol));
     driver.start();
     shakeHands();
@@ -286,11 +288,11 @@ class TlsDriverTest {
     assertEquals("BYE\n", client.received());
     assertTrue(client.serverClosed());
     assertTrue(driver.isClosed());
-    assertEquals(liveBefore, serverTls.liveEngines());
+    assertEquals(liveBefore, serverTls.serverEngines().live());
     driver.closeNow("again");
     driver.closeAfterOutput("and again");
     assertEquals(1, listener.closedCalls, "closed is told once");
-    assertEquals(liveBefore, serverTls.liveEngines(), "released once");
+    assertEquals(liveBefore, serverTls.serverEngines().live(), "released once");
   }
 
   @Test
@@ -303,7 +305,7 @@ class TlsDriverTest {
     assertTrue(listener.closedDuringHandshake);
     assertEquals(HandshakeFailure.Reason.NOT_TLS, listener.failure);
     assertTrue(channel.serverOutputShut, "the alert went out before the close");
-    assertEquals(liveBefore, serverTls.liveEngines());
+    assertEquals(liveBefore, serverTls.serverEngines().live());
   }
 
   @Test
@@ -330,7 +332,7 @@ class TlsDriverTest {
     assertSame(bug, thrown);
     assertTrue(driver.isClosed());
     assertTrue(listener.closedReason.startsWith("internal error"), listener.closedReason);
-    assertEquals(liveBefore, serverTls.liveEngines(), "released on this path too");
+    assertEquals(liveBefore, serverTls.serverEngines().live(), "released on this path too");
   }
 
   /** A native engine's ways: no delegated task, several records per unwrap, no FINISHED. */
@@ -338,7 +340,7 @@ class TlsDriverTest {
   void anEngineThatNeverDelegatesAndDecryptsSeveralRecordsAtOnceWorks() throws Exception {
     Assumptions.assumeTrue(engine == TlsEngine.JDK, "the JDK's engine made to act natively");
     SSLEngine jdk = newServerEngine();
-    connect(new ForeignEngine(jdk), engine -> serverTls.release(jdk));
+    connect(new ForeignEngine(jdk), foreign -> serverTls.serverEngines().release(jdk));
     shakeHands();
     assertEquals(0, tasksGiven, "nothing was handed to the workers");
     assertEquals("alice", listener.account);
@@ -351,8 +353,9 @@ class TlsDriverTest {
   @Test
   void aPlaintextBufferTooSmallForWhatTheEngineDecryptsGrows() throws Exception {
     PacketBuffers small = new PacketBuffers(512);
-    driver = new TlsDriver(1, channel, newServerEngine(), serverTls::release, small,
-        this::giveWorker, loopTasks::add, listener, TlsDriver.ClientHelloScreen.NONE);
+    driver = new TlsDriver(1, channel, newServerEngine(), serverTls.serverEngines()::release,
+        small,
+        this::giveWorker, loopTasks::add, listener, ClientHelloGate.Screen.NONE);
     client = new MemoryClient(channel, MemoryClient.engine(alice, null));
     driver.start();
     shakeHands();
@@ -387,10 +390,11 @@ class TlsDriverTest {
     TlsFactory versioned = pki.usingEngine(engine).serverTls(5_000,
         new ApplicationProtocols(List.of("micropay/2"), "micropay/"));
     java.net.InetSocketAddress from = new java.net.InetSocketAddress("127.0.0.1", 40_000);
-    long live = versioned.liveEngines();
-    driver = new TlsDriver(1, channel, versioned.newServerEngine(from), versioned::release,
+    long live = versioned.serverEngines().live();
+    driver = new TlsDriver(1, channel, versioned.serverEngines().newEngine(from),
+        versioned.serverEngines()::release,
         buffers, this::giveWorker, loopTasks::add, listener,
-        received -> versioned.screenClientHello(received, from));
+        versioned.serverEngines()::screenClientHello);
     SSLEngine offering = MemoryClient.engine(alice, null);
     SSLParameters parameters = offering.getSSLParameters();
     parameters.setApplicationProtocols(new String[] {"micropay/3"});
@@ -406,20 +410,20 @@ class TlsDriverTest {
     ByteBuffer alert = ByteBuffer.allocate(64);
     channel.toClient(alert);
     assertEquals(ClientHelloAlpn.noApplicationProtocolAlert(), alert.flip());
-    assertEquals(live, versioned.liveEngines(), "the engine was released");
+    assertEquals(live, versioned.serverEngines().live(), "the engine was released");
     driver = null;
   }
 
   /** A server engine as for a client at its own port: each connection's peer is told apart. */
   private SSLEngine newServerEngine() {
-    return serverTls.newServerEngine(new java.net.InetSocketAddress("127.0.0.1",
+    return serverTls.serverEngines().newEngine(new java.net.InetSocketAddress("127.0.0.1",
         clientPorts.incrementAndGet()));
   }
 
   private void connect(SSLEngine serverEngine, java.util.function.Consumer<SSLEngine> release) {
     driver = new TlsDriver(1, channel, serverEngine,
-        release == null ? serverTls::release : release, buffers, this::giveWorker,
-        loopTasks::add, listener, TlsDriver.ClientHelloScreen.NONE);
+        release == null ? serverTls.serverEngines()::release : release, buffers, this::giveWorker,
+        loopTasks::add, listener, ClientHelloGate.Screen.NONE);
     client = new MemoryClient(channel, MemoryClient.engine(alice, null));
     driver.start();
   }

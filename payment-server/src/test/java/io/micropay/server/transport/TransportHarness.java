@@ -1,6 +1,8 @@
 package io.micropay.server.transport;
 
 import io.micropay.pki.TlsFactory;
+import io.micropay.pki.tls.TlsEngine;
+import io.micropay.pki.tls.TlsEngineChoice;
 import io.micropay.pki.testing.TestPki;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -40,7 +42,12 @@ final class TransportHarness implements AutoCloseable {
   volatile Function<String, String> reply = line -> "echo " + line;
 
   TransportHarness(Path directory, TransportLimits limits) throws IOException {
-    this.pki = TestPki.create(directory.resolve("ssl"));
+    this(directory, limits, TlsEngineChoice.automatic().engine());
+  }
+
+  /** A harness whose server and clients use {@code engine}. */
+  TransportHarness(Path directory, TransportLimits limits, TlsEngine engine) throws IOException {
+    this.pki = TestPki.create(directory.resolve("ssl")).usingEngine(engine);
     this.tls = pki.serverTls(TIMEOUT_MILLIS);
     this.server = TlsServer.start(tls, new InetSocketAddress("127.0.0.1", 0), limits, workers,
         connection -> {
