@@ -43,6 +43,17 @@ class BenchCommandTest {
   }
 
   @Test
+  void theServerEnginesAreNamedOnceEach() {
+    assertDoesNotThrow(() -> parsed("--tls-engines", "jdk").validate());
+    assertDoesNotThrow(() -> parsed("--tls-engines", "jdk,boringssl").validate());
+    CommandLine.ParameterException twice = assertThrows(CommandLine.ParameterException.class,
+        () -> parsed("--tls-engines", "jdk,jdk").validate());
+    assertTrue(twice.getMessage().contains("each engine at most once"), twice.getMessage());
+    assertThrows(CommandLine.ParameterException.class,
+        () -> parsed("--tls-engines", "openssl"));
+  }
+
+  @Test
   void anUnknownScenarioIsRefusedWithTheKnownOnes() {
     CommandLine.ParameterException refused = assertThrows(CommandLine.ParameterException.class,
         () -> parsed("--scenarios", "ledger,handshake").validate());
@@ -92,7 +103,8 @@ class BenchCommandTest {
         "--seconds", "0.5", "--warmup", "0.2");
     assertEquals(StandardCommandLine.OK, exit, err.toString());
     List<String> rows = Files.readAllLines(out.resolve("results.csv")).stream()
-        .filter(line -> line.startsWith("\"2 transfers\",\"2 payers\",2,")).toList();
+        .filter(line -> line.startsWith("\"2 transfers\",\"2 payers, boringssl engine\",2,"))
+        .toList();
     assertEquals(2, rows.size(), String.join("\n", rows));
   }
 
@@ -110,7 +122,9 @@ class BenchCommandTest {
         "--seconds", "0.2", "--warmup", "0");
     assertEquals(StandardCommandLine.OK, exit, err.toString());
     assertTrue(Files.readString(out.resolve("results.csv"))
-        .contains("\"2 transfers\",\"100 payers\",100,"), err.toString());
+        .contains("\"2 transfers\",\"100 payers, boringssl engine\",100,"), err.toString());
+    assertTrue(Files.readString(out.resolve("results.csv"))
+        .contains("\"2 transfers\",\"100 payers, jdk engine\",100,"), err.toString());
   }
 
   /** The server jar the build packaged before this module; the bench runs it as operators do. */
@@ -122,7 +136,7 @@ class BenchCommandTest {
 
   private static BenchCommand parsed(String... args) {
     BenchCommand command = new BenchCommand();
-    new CommandLine(command).parseArgs(args);
+    StandardCommandLine.create(command, List.of()).parseArgs(args);
     return command;
   }
 

@@ -1,8 +1,9 @@
 package io.micropay.server.transport;
 
 import io.micropay.pki.tls.HandshakeFailure;
+import java.util.Comparator;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,7 +19,13 @@ final class TransportCounters {
   private final int maxHandshakes;
   private final TransportEvents events;
   private final AtomicInteger open = new AtomicInteger();
-  private final ConcurrentLinkedDeque<LineConnection> handshaking = new ConcurrentLinkedDeque<>();
+  /**
+   * The connections in the handshake, oldest first: by id, which the accepting thread gives in
+   * the order it accepts, whichever I/O loop starts a connection's handshake first.
+   */
+  private final ConcurrentSkipListSet<LineConnection> handshaking =
+      new ConcurrentSkipListSet<>(Comparator.comparingLong(LineConnection::id));
+  private final AtomicInteger handshakingCount = new AtomicInteger();
   private final ConcurrentHashMap<String, Integer> perAccount = new ConcurrentHashMap<>();
   private final AtomicLong queuedOutputBytes = new AtomicLong();
   private final ConcurrentHashMap<String, AtomicLong> refusals = new ConcurrentHashMap<>();
@@ -36,7 +43,7 @@ final class TransportCounters {
 
   /** Connections in the handshake now (approximate while they change). */
   int handshaking() {
-    return handshaking.size();
+    return handshakingCount.get();
   }
 
   /** Reserves a place for a new connection; false when {@code maxConnections} are open. */
@@ -61,30 +68,39 @@ final class TransportCounters {
   }
 
   void handshakeStarted(LineConnection connection) {
-    handshaking.addLast(connection);
-    while (handshaking.size() > maxHandshakes) {
+    if (handshaking.add(connection)) {
+      handshakingCount.incrementAndGet();
+    }
+    while (handshakingCount.get() > maxHandshakes) {
       LineConnection oldest = handshaking.pollFirst();
       if (oldest == null) {
         return;
       }
+      handshakingCount.decrementAndGet();
       oldest.dropFromHandshake("dropped: " + maxHandshakes + " handshakes were in progress and "
           + "this was the oldest");
     }
   }
 
   void handshakeFinished(LineConnection connection, boolean resumed) {
-    handshaking.remove(connection);
+    handshakeOver(connection);
     events.handshakeFinished(resumed);
   }
 
   void connectionClosed(LineConnection connection, boolean duringHandshake,
       HandshakeFailure.Reason failure) {
     if (duringHandshake) {
-      handshaking.remove(connection);
+      handshakeOver(connection);
       events.handshakeFailed(failure);
     }
     open.decrementAndGet();
     events.connectionClosed();
+  }
+
+  private void handshakeOver(LineConnection connection) {
+    if (handshaking.remove(connection)) {
+      handshakingCount.decrementAndGet();
+    }
   }
 
   /**

@@ -244,6 +244,33 @@ class LineConnectionTest {
     assertEquals(1, alice.closedCalls);
   }
 
+  /**
+   * Past the handshake limit the connection accepted first is the one dropped, whichever I/O
+   * loop started its handshake first: ids are given in the order of accepting, and two loops
+   * may start their handshakes in any order (a loop behind in its queue once let the first
+   * socket of a flood outlive 200 newer ones).
+   */
+  @Test
+  void pastTheHandshakeLimitTheFirstAcceptedGoesEvenIfItsHandshakeStartedLast() throws Exception {
+    TransportCounters oneHandshake = new TransportCounters(1, TransportEvents.NONE);
+    loop = new IoLoop("test-loop", oneHandshake, loopBound);
+    LineConnection acceptedFirst = bare(1, oneHandshake);
+    LineConnection acceptedSecond = bare(2, oneHandshake);
+    loop.track(acceptedSecond);
+    loop.track(acceptedFirst);
+    runTasks();
+    assertTrue(acceptedFirst.isClosed(), "the first accepted was dropped");
+    assertFalse(acceptedSecond.isClosed(), "the newer one goes on with its handshake");
+    acceptedSecond.closeNow("the test is over");
+    runTasks();
+  }
+
+  /** A connection with connection id {@code id} on an in-memory channel, its handshake not run. */
+  private LineConnection bare(long id, TransportCounters of) {
+    return new LineConnection(id, loop, new MemoryChannel(), serverTls.serverEngines(),
+        this::giveWorker, connection -> null, TransportHarness.limits(), of);
+  }
+
   /** One connection's client, channel and what its session was told. */
   private final class Side implements InboundHandler {
     final MemoryChannel channel = new MemoryChannel();
