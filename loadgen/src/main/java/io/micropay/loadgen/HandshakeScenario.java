@@ -2,6 +2,7 @@ package io.micropay.loadgen;
 
 import io.micropay.protocol.Reply;
 import io.micropay.protocol.Request;
+import io.micropay.testing.ProtocolClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -59,7 +60,7 @@ final class HandshakeScenario {
   }
 
   private static void roundTrip(SSLSocket socket) throws Exception {
-    try (ProtocolSession session = new ProtocolSession(socket)) {
+    try (ProtocolClient session = new ProtocolClient(socket)) {
       session.expect(new Request.ListOnline(), Reply.AUTH_FAIL);
     }
   }

@@ -1,5 +1,6 @@
 package io.micropay.loadgen;
 
+import io.micropay.testing.ProtocolClient;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ final class SessionsScenario {
   private final BulkClients clients;
   private final ServerUnderTest server;
   private final List<String> names;
-  private final List<ProtocolSession> held = new ArrayList<>();
+  private final List<ProtocolClient> held = new ArrayList<>();
 
   SessionsScenario(BulkClients clients, ServerUnderTest server, List<String> names) {
     this.clients = clients;
@@ -40,14 +41,14 @@ final class SessionsScenario {
       for (int level : levels.stream().sorted().toList()) {
         fill(level);
         long residentBytes = server.residentBytes();
-        ProtocolSession lister = held.get(0);
+        ProtocolClient lister = held.get(0);
         Result row = measurement.run(NAME, level + " online", 1, index -> lister::list,
             String.format(Locale.ROOT, "List latency; server RSS %,d MiB (%,d MiB before "
                 + "any session)", residentBytes >> 20, idleBytes >> 20));
         results.add(row.counted(level, row.operations()));
       }
     } finally {
-      for (ProtocolSession session : held) {
+      for (ProtocolClient session : held) {
         session.close();
       }
     }
@@ -60,10 +61,10 @@ final class SessionsScenario {
     AtomicInteger next = new AtomicInteger(from);
     ExecutorService openers = Executors.newFixedThreadPool(OPENERS);
     try {
-      List<Future<List<ProtocolSession>>> work = new ArrayList<>();
+      List<Future<List<ProtocolClient>>> work = new ArrayList<>();
       for (int i = 0; i < OPENERS; i++) {
         work.add(openers.submit(() -> {
-          List<ProtocolSession> opened = new ArrayList<>();
+          List<ProtocolClient> opened = new ArrayList<>();
           for (int index = next.getAndIncrement(); index < level;
               index = next.getAndIncrement()) {
             opened.add(open(index));
@@ -76,7 +77,7 @@ final class SessionsScenario {
         System.err.printf(Locale.ROOT, "\r  %-14s opening %,d sessions: %,d online   ", NAME,
             level, Math.min(level, next.get()));
       }
-      for (Future<List<ProtocolSession>> future : work) {
+      for (Future<List<ProtocolClient>> future : work) {
         held.addAll(future.get());
       }
       System.err.printf(Locale.ROOT, "\r  %-14s %,d online, server RSS %,d MiB%n", NAME,
@@ -86,8 +87,8 @@ final class SessionsScenario {
     }
   }
 
-  private ProtocolSession open(int index) throws IOException {
-    ProtocolSession session = new ProtocolSession(clients.connect(server.port(), index,
+  private ProtocolClient open(int index) throws IOException {
+    ProtocolClient session = new ProtocolClient(clients.connect(server.port(), index,
         TIMEOUT_MILLIS));
     String name = names.get(index);
     session.register(name);

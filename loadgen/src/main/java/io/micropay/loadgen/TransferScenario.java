@@ -2,6 +2,7 @@ package io.micropay.loadgen;
 
 import io.micropay.protocol.Reply;
 import io.micropay.protocol.Request;
+import io.micropay.testing.ProtocolClient;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ final class TransferScenario {
   void register(List<String> names, int payers) throws IOException {
     for (int i = 0; i < PAYEES + payers; i++) {
       int index = firstPayer - PAYEES + i;
-      try (ProtocolSession session = new ProtocolSession(clients.connect(ports[0], index,
+      try (ProtocolClient session = new ProtocolClient(clients.connect(ports[0], index,
           10_000))) {
         session.register(names.get(index));
       }
@@ -65,7 +66,7 @@ final class TransferScenario {
             int index = firstPayer + i;
             String payer = names.get(index);
             String payee = names.get(firstPayer - PAYEES + i % PAYEES);
-            ProtocolSession session = new ProtocolSession(clients.connect(
+            ProtocolClient session = new ProtocolClient(clients.connect(
                 ports[i % ports.length], index, 10_000));
             Payer payerOfRow = new Payer(payer, session);
             started.add(payerOfRow);
@@ -87,12 +88,12 @@ final class TransferScenario {
   /** A payer of one row: its session, its balance when it logged in, what it reported since. */
   private static final class Payer {
     private final String name;
-    private final ProtocolSession session;
+    private final ProtocolClient session;
     private long balanceAtLoginUnits;
     /** Reports sent, each of one unit; written by the payer's bench thread only. */
     private long reported;
 
-    Payer(String name, ProtocolSession session) {
+    Payer(String name, ProtocolClient session) {
       this.name = name;
       this.session = session;
     }

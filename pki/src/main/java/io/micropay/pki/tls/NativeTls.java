@@ -77,7 +77,7 @@ final class NativeTls {
       // gets Conscrypt's instead of the JDK's.
       Security.addProvider(provider);
       return new Loaded(provider, null);
-    } catch (Throwable e) {
+    } catch (LinkageError | RuntimeException e) {
       // An UnsatisfiedLinkError or NoClassDefFoundError here means no native engine on this
       // machine: a reason to use the JDK's, which the caller decides and logs.
       Throwable root = e;

@@ -55,22 +55,25 @@ public final class TlsContexts {
 
   /** What a context is for: the roles it requires of the other side, and its engine. */
   private enum Purpose {
-    SERVER_FACING(Role.SERVER, Role.PEER, false),
-    PEER_FACING(Role.PEER, Role.PEER, false),
-    CA_FACING(Role.CA_SERVICE, Role.PEER, true),
-    OPERATOR_FACING(Role.SERVER, Role.OPERATOR, true),
-    OPERATOR_CLIENT(Role.SERVER, Role.PEER, true);
+    SERVER_FACING(Role.SERVER, Role.PEER, Carries.PAYMENTS),
+    PEER_FACING(Role.PEER, Role.PEER, Carries.PAYMENTS),
+    CA_FACING(Role.CA_SERVICE, Role.PEER, Carries.HTTPS),
+    OPERATOR_FACING(Role.SERVER, Role.OPERATOR, Carries.HTTPS),
+    OPERATOR_CLIENT(Role.SERVER, Role.PEER, Carries.HTTPS);
 
     final Role serverRole;
     final Role clientRole;
-    final boolean https;
+    final Carries carries;
 
-    Purpose(Role serverRole, Role clientRole, boolean https) {
+    Purpose(Role serverRole, Role clientRole, Carries carries) {
       this.serverRole = serverRole;
       this.clientRole = clientRole;
-      this.https = https;
+      this.carries = carries;
     }
   }
+
+  /** What a context's connections carry: payments on the chosen engine, HTTPS on the JDK's. */
+  private enum Carries { PAYMENTS, HTTPS }
 
   /**
    * This process's own certificate and its account name (CN).
@@ -312,7 +315,8 @@ public final class TlsContexts {
   }
 
   private SSLContext newContext(Purpose purpose) {
-    Optional<Provider> provider = purpose.https ? Optional.empty() : engine.provider();
+    Optional<Provider> provider = purpose.carries == Carries.HTTPS ? Optional.empty()
+        : engine.provider();
     try {
       SSLContext context = TlsPolicy.newContext(provider);
       context.init(new KeyManager[] {keyManager}, new TrustManager[] {trust(purpose.serverRole,
