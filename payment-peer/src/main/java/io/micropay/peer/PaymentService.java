@@ -4,6 +4,7 @@ import io.micropay.peer.History.Direction;
 import io.micropay.peer.PeerFailure.Kind;
 import io.micropay.peer.net.PeerConnector.Conversation;
 import io.micropay.peer.net.PeerConnector;
+import io.micropay.peer.net.ServerSession;
 import io.micropay.pki.PeerIdentityException;
 import io.micropay.pki.TlsFactory;
 import io.micropay.protocol.Amounts;
@@ -138,9 +139,12 @@ final class PaymentService {
   private TransferResult report(Request.TransferReport request) {
     int attempts = node.config().reportAttempts();
     Exception last = null;
+    ServerSession failed = null;
     for (int attempt = 1; attempt <= attempts; attempt++) {
       try {
-        return node.awaitSession(node.config().reportWait()).report(request);
+        ServerSession session = node.awaitSession(node.config().reportWait(), failed);
+        failed = session;
+        return session.report(request);
       } catch (IOException e) {
         last = e;
         LOG.warn("report of transfer {} failed (attempt {} of {}): {}", request.transferId(),

@@ -377,8 +377,12 @@ public final class PeerNode implements AutoCloseable {
     return tls.explain(failure);
   }
 
-  /** The current session, waiting up to {@code timeout} for a reconnect under way. */
-  ServerSession awaitSession(Duration timeout) throws InterruptedException {
-    return link.awaitSession(timeout);
+  /**
+   * The current session, waiting up to {@code timeout} for a reconnect under way and for one to
+   * replace {@code failed}, the session a request just failed on (null for none).
+   */
+  ServerSession awaitSession(Duration timeout, ServerSession failed)
+      throws InterruptedException {
+    return link.awaitSession(timeout, failed);
   }
 }

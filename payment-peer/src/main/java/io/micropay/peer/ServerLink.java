@@ -126,13 +126,18 @@ final class ServerLink implements AutoCloseable {
     }
   }
 
-  /** The current session, waiting up to {@code timeout} for a reconnect under way. */
-  ServerSession awaitSession(Duration timeout) throws InterruptedException {
+  /**
+   * The current session, waiting up to {@code timeout} for a reconnect under way, and for one
+   * to replace {@code failed} (a session a request just failed on; null for none): a retry
+   * must not find the broken session again before its end is noticed.
+   */
+  ServerSession awaitSession(Duration timeout, ServerSession failed)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (state) {
       // A session whose end is not handled yet counts as lost already.
-      while (!state.closed && (state.reconnecting()
-          || state.session != null && state.session.isEnded())) {
+      while (!state.closed && (state.reconnecting() || state.session != null
+          && (state.session == failed || state.session.isEnded()))) {
         long leftNanos = deadline - System.nanoTime();
         if (leftNanos <= 0) {
           break;

@@ -88,8 +88,9 @@ public final class ServerSession implements AutoCloseable {
 
   /**
    * Whether the session has ended (the server closed it, or this peer did). A closed socket
-   * counts before its reader has noticed: BoringSSL's socket closes itself on a failed read,
-   * and a request sent meanwhile must wait for the reconnect rather than fail on it at once.
+   * counts before its reader has noticed: BoringSSL's socket closes itself on a failed read, and
+   * a failed write closes it here, so that a request retried meanwhile waits for the reconnect
+   * rather than failing on it at once.
    */
   public boolean isEnded() {
     return replies.isEnded() || socket.isClosed();
@@ -266,10 +267,18 @@ public final class ServerSession implements AutoCloseable {
     if (isEnded()) {
       throw new SessionEndedException(replies.endDescription());
     }
-    // A memo goes only to a server that speaks version 2; version 1 would refuse the line.
-    out.write(Wire.encodeLine(request instanceof Request.TransferReport report
-        ? report.format(version) : request.format()));
-    out.flush();
+    try {
+      // A memo goes only to a server that speaks version 2; version 1 would refuse the line.
+      out.write(Wire.encodeLine(request instanceof Request.TransferReport report
+          ? report.format(version) : request.format()));
+      out.flush();
+    } catch (IOException e) {
+      // The connection is broken: closed here too, the session counts as ended at once, so a
+      // caller retrying waits for the reconnect instead of failing on this socket again.
+      // BoringSSL's socket may be shut under its wrapper, which still says it is open.
+      Sockets.closeQuietly(socket);
+      throw e;
+    }
   }
 
   private PeerFailure busy() {
